@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 import secrets
 
-__all__ = ["ENGAGEMENT_ID_PATTERN", "InvalidEngagementId", "check_engagement_id", "new_engagement_id"]
+__all__ = [
+    "ENGAGEMENT_ID_PATTERN",
+    "InvalidEngagementId",
+    "check_engagement_id",
+    "new_engagement_id",
+]
 
 ENGAGEMENT_ID_PATTERN = re.compile(r"^e-[0-9a-f]{12}$")
 

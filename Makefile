@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine with Python 3.10+ and make:
+#   make run    serve the apps with Voila on 127.0.0.1:$(PORT) (no browser opened)
+#   make test   the whole suite: unit, notebooks, Voila server, real browser
+PORT ?= 8866
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
+
+.PHONY: run test lint bench clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(INSTALLED)
+
+run: $(INSTALLED)
+	@echo "Coach apps: http://127.0.0.1:$(PORT)/voila/render/prep.ipynb"
+	$(BIN)/voila notebooks --port=$(PORT) --no-browser --Voila.ip=127.0.0.1
+
+test: $(TEST_INSTALLED)
+	$(BIN)/python -m pytest
+
+lint: $(TEST_INSTALLED)
+	$(BIN)/ruff check widgets tests bench
+	$(BIN)/mypy widgets
+
+bench: $(TEST_INSTALLED)
+	$(BIN)/python bench/save_latency.py
+
+clean-venv:
+	rm -rf $(VENV)

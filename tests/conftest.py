@@ -1,0 +1,106 @@
+"""Shared fixtures: an isolated data root, a Voila server, Debian's Chromium.
+
+Nothing here writes into $HOME or the repository's exports/: every run gets its own
+temporary folders, and every server and kernel started is stopped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.voila_server import VoilaServer
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+_SANDBOX = Path(tempfile.mkdtemp(prefix="kit-tests-"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Set before any kernel (nbval, Voila) starts, so children inherit it.
+    for var, sub in {
+        "HOME": "home",
+        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+        "JUPYTER_DATA_DIR": "jupyter-data",
+        "JUPYTER_CONFIG_DIR": "jupyter-config",
+        "IPYTHONDIR": "ipython",
+        "XDG_CONFIG_HOME": "xdg-config",
+        "XDG_CACHE_HOME": "xdg-cache",
+        "MPLCONFIGDIR": "matplotlib",
+        "ALIGNMENT_KIT_EXPORTS": "exports-session",
+    }.items():
+        folder = _SANDBOX / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ[var] = str(folder)
+    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SANDBOX, ignore_errors=True)
+
+
+@pytest.fixture
+def exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data root for one test, set the way the apps read it."""
+    root = tmp_path / "exports"
+    root.mkdir()
+    monkeypatch.setenv("ALIGNMENT_KIT_EXPORTS", str(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def voila_server() -> Iterator[VoilaServer]:
+    """The kit served as `make run` serves it (same voila.json), on a free port."""
+    root = _SANDBOX / "exports-voila"
+    root.mkdir(exist_ok=True)
+    server = VoilaServer(repo=REPO, exports=root)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _browser_available() -> bool:
+    return Path(CHROMIUM).exists()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch Debian's Chromium: Playwright cannot download its own browser here."""
+    if not _browser_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install Debian's chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI runs this test")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def kit_page(page, voila_server: VoilaServer):
+    """A browser page that may only talk to the local server (no CDN fonts, no leaks)."""
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(voila_server.url) or url.startswith(("data:", "blob:")):
+            return route.continue_()
+        return route.abort()
+
+    page.route("**/*", only_local)
+    page.set_default_timeout(30_000)
+    return page

@@ -1,0 +1,128 @@
+"""The preparation app in a real browser, filled in as a coach would."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.voila_server import VoilaServer
+
+pytestmark = pytest.mark.browser
+
+
+def open_prep(page: Page, server: VoilaServer, query: str = "") -> None:
+    page.goto(f"{server.url}/voila/render/prep.ipynb{query}")
+    expect(page.locator(".kit-engagement-picker select")).to_be_visible(timeout=60_000)
+
+
+def create_engagement(page: Page, first_name: str) -> str:
+    page.locator(".kit-engagement-first_name input").fill(first_name)
+    page.locator(".kit-engagement-coach input").fill("Coach Kim")
+    page.locator(".kit-engagement-program input").fill("Leaders 2026")
+    page.locator(".kit-engagement-cohort input").fill("B")
+    page.locator(".kit-engagement-start_date input").fill("2026-09-01")
+    page.locator(".kit-action-create-engagement").click()
+    expect(page.locator(".kit-picker-message")).to_contain_text("Created engagement")
+    text = page.locator(".kit-picker-message").inner_text()
+    match = re.search(r"e-[0-9a-f]{12}", text)
+    assert match, text
+    return match.group(0)
+
+
+def pick_engagement(page: Page, engagement_id: str) -> None:
+    """Choose from the picker by the id shown in the option's label."""
+    option = page.locator(".kit-engagement-picker option", has_text=engagement_id)
+    page.locator(".kit-engagement-picker select").select_option(label=option.inner_text())
+
+
+def rows_for(server: VoilaServer, engagement_id: str) -> list[dict[str, str]]:
+    path = server.exports / "responses.csv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [r for r in csv.DictReader(handle) if r["engagement_id"] == engagement_id]
+
+
+def test_coach_fills_submits_and_finds_it_after_a_reload(kit_page: Page, voila_server: VoilaServer):
+    page = kit_page
+    open_prep(page, voila_server)
+    eid = create_engagement(page, "Noor")
+
+    success = page.locator(".kit-prep-success textarea")
+    expect(success).to_be_visible()
+    expect(page.locator(".kit-prep-success label")).to_contain_text("success")
+
+    # Submitting too early: messages beside the fields, nothing saved, nothing lost.
+    success.fill('Clarity on priorities, "really", 👍 and مرحبا')
+    page.locator(".kit-action-submit").click()
+    expect(page.locator(".kit-submit-message")).to_contain_text("need attention")
+    expect(page.locator(".kit-message-prep-asks")).to_contain_text("required")
+    expect(success).to_have_value('Clarity on priorities, "really", 👍 and مرحبا')
+
+    page.locator(".kit-checklist-success_defined input").check()
+    page.locator(".kit-checklist-meeting_date input").fill("2026-12-10")
+    expect(page.locator(".kit-timing")).to_contain_text("later than the recommended month 2")
+    page.locator(".kit-prep-asks-priorities input").check()
+    page.locator(".kit-prep-asks-support input").check()
+    page.locator(".kit-prep-off_limits textarea").fill("Team restructuring\nsecond line")
+    page.locator(".kit-prep-opening_lead").get_by_text(
+        "You lead, with the coach supporting"
+    ).click()
+    page.locator(".kit-prep-closing_lead").get_by_text("The coach closes").click()
+    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes").click()
+    page.locator(".kit-prep-text_consent").get_by_text("No").click()
+    expect(page.locator(".kit-message-prep-asks")).to_be_hidden()
+    page.locator(".kit-action-submit").click()
+    expect(page.locator(".kit-submit-message")).to_contain_text("Saved on")
+    expect(page.locator(".kit-submit-message")).to_contain_text("revision 1")
+
+    saved = {(r["form"], r["item_id"]): r["value"] for r in rows_for(voila_server, eid)}
+    assert saved[("prep", "success")] == 'Clarity on priorities, "really", 👍 and مرحبا'
+    assert saved[("prep", "asks")] == "priorities;support"
+    assert saved[("prep", "off_limits")] == "Team restructuring\nsecond line"
+    assert saved[("prep", "opening_lead")] == "coachee"
+    assert saved[("checklist", "meeting_date")] == "2026-12-10"
+    assert saved[("checklist", "success_defined")] == "yes"
+
+    # A reload (new kernel) opened from the link shows what was saved.
+    open_prep(page, voila_server, f"?engagement={eid}")
+    expect(page.locator(".kit-prep-success textarea")).to_have_value(
+        'Clarity on priorities, "really", 👍 and مرحبا'
+    )
+    expect(page.locator(".kit-status")).to_contain_text("revision 1")
+    expect(page.locator(".kit-prep-asks-support input")).to_be_checked()
+
+    # A correction is a second revision; the first stays in the history.
+    page.locator(".kit-prep-success textarea").fill("Corrected outcome")
+    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    page.locator(".kit-action-submit").click()
+    expect(page.locator(".kit-submit-message")).to_contain_text("revision 2")
+    prep_rows = [r for r in rows_for(voila_server, eid) if r["item_id"] == "success"]
+    assert [(r["revision"], r["value"]) for r in prep_rows][-1] == ("2", "Corrected outcome")
+    assert len(prep_rows) == 2
+
+
+def test_unsaved_draft_comes_back_after_a_reload(kit_page: Page, voila_server: VoilaServer):
+    page = kit_page
+    open_prep(page, voila_server)
+    eid = create_engagement(page, "Tomás")
+    page.locator(".kit-prep-mindset textarea").fill("Curious, not defensive")
+    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    page.reload()
+    expect(page.locator(".kit-engagement-picker select")).to_be_visible(timeout=60_000)
+    pick_engagement(page, eid)
+    expect(page.locator(".kit-prep-mindset textarea")).to_have_value("Curious, not defensive")
+    expect(page.locator(".kit-status")).to_contain_text("Restored the unsaved draft")
+    saved_file = voila_server.exports / "responses.csv"
+    assert not saved_file.exists() or not rows_for(voila_server, eid)
+
+
+def test_a_path_like_engagement_link_gets_a_clear_message(
+    kit_page: Page, voila_server: VoilaServer
+):
+    page = kit_page
+    open_prep(page, voila_server, "?engagement=..%2F..%2Fetc%2Fpasswd")
+    expect(page.locator(".kit-picker-message")).to_contain_text(
+        "not an engagement ID issued by this kit"
+    )

@@ -1,0 +1,61 @@
+"""Voila serves every app notebook without an error, and never serves the data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.voila_server import VoilaServer
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
+ERROR_MARKERS = ("Traceback", "There was an error when executing", "ModuleNotFoundError")
+
+pytestmark = pytest.mark.server
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_notebook_renders_without_an_error(voila_server: VoilaServer, notebook: str):
+    status, body = voila_server.get(f"/voila/render/{notebook}")
+    assert status == 200, voila_server.log()
+    for marker in ERROR_MARKERS:
+        assert marker not in body, f"{notebook}: {marker!r} in the page\n{voila_server.log()}"
+    assert "application/vnd.jupyter.widget-view+json" in body  # the app was displayed
+
+
+def test_sources_are_stripped_from_the_page(voila_server: VoilaServer):
+    _status, body = voila_server.get("/voila/render/prep.ipynb")
+    assert "build_prep_app()" not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/voila/files/../exports/responses.csv",
+        "/voila/files/%2e%2e/exports/responses.csv",
+        "/voila/files/..%2fexports%2fprivate%2fengagements.csv",
+        "/voila/files/prep.ipynb",
+        "/files/../exports/responses.csv",
+        "/voila/files/../widgets/instrument_data/prep.yaml",
+    ],
+)
+def test_data_cannot_be_fetched_through_voila(voila_server: VoilaServer, path: str):
+    (voila_server.exports / "responses.csv").write_text("record_id\nSECRET-ROW\n")
+    private = voila_server.exports / "private"
+    private.mkdir(exist_ok=True)
+    (private / "engagements.csv").write_text("first_name\nSECRET-NAME\n")
+    status, body = voila_server.get(path)
+    assert status in (403, 404), f"{path} answered {status}"
+    assert "SECRET" not in body
+
+
+def test_voila_json_keeps_coaches_safe():
+    config = json.loads((REPO / "voila.json").read_text())
+    voila = config["VoilaConfiguration"]
+    assert voila["strip_sources"] is True
+    assert voila["show_tracebacks"] is False
+    assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert config["MappingKernelManager"]["cull_interval"] > 0
+    assert config["Voila"]["ip"] == "127.0.0.1"

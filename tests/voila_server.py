@@ -1,0 +1,129 @@
+"""Start and stop a real Voila server for tests and benchmarks.
+
+The server runs from the repository root, like `make run`, so it reads the project's
+voila.json; its process group is killed on stop so no kernel outlives the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+__all__ = ["VoilaServer", "free_port"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class VoilaServer:
+    def __init__(
+        self,
+        *,
+        repo: Path,
+        exports: Path,
+        extra_args: tuple[str, ...] = (),
+        use_project_config: bool = True,
+        env: dict[str, str] | None = None,
+    ):
+        self.repo = repo
+        self.exports = exports
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.extra_args = extra_args
+        self.use_project_config = use_project_config
+        self.env = env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = exports.parent / f"voila-{self.port}.log"
+
+    def start(self, timeout: float = 60.0) -> None:
+        env = {**os.environ, "ALIGNMENT_KIT_EXPORTS": str(self.exports), **self.env}
+        voila = Path(sys.executable).with_name("voila")
+        cmd = [
+            str(voila),
+            "notebooks",
+            f"--port={self.port}",
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+        ]
+        cwd = self.repo
+        if not self.use_project_config:
+            # Voila reads voila.json from its working directory: start elsewhere for
+            # "Voila as it comes" and point it at the notebooks by absolute path.
+            cwd = self.exports.parent
+            cmd[1] = str(self.repo / "notebooks")
+        cmd += list(self.extra_args)
+        log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self._log = log
+        self.process = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Voila exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"Voila did not answer within {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-5000:]
+        except OSError:
+            return ""
+
+    def get(self, path: str, timeout: float = 60.0) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+
+    def kernel_pids(self) -> list[int]:
+        """Processes the server started (its kernels among them)."""
+        import psutil
+
+        if self.process is None:
+            return []
+        try:
+            return [c.pid for c in psutil.Process(self.process.pid).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        import psutil
+
+        children = self.kernel_pids()
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        # Kernels run in sessions of their own; make sure none outlives the server.
+        for pid in children:
+            try:
+                psutil.Process(pid).kill()
+            except psutil.NoSuchProcess:
+                pass
+        self.process = None
+        self._log.close()

@@ -1,0 +1,124 @@
+"""What every app page shares: where its data goes, its header, links between apps.
+
+Training mode is decided here, once per page, so no app can write a made-up engagement
+into real program data: a page opened with ``?training=1`` (or a server started by
+``make train``) reads and writes only the training folder.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import ipywidgets as w
+
+from .paths import REPO_ROOT, exports_dir
+from .request import query_params
+from .style import stylesheet
+
+__all__ = [
+    "TRAINING_ENV",
+    "TRAINING_DIR_ENV",
+    "AppContext",
+    "app_context",
+    "app_link",
+    "page_header",
+    "training_dir",
+]
+
+TRAINING_ENV = "ALIGNMENT_KIT_TRAINING"
+TRAINING_DIR_ENV = "ALIGNMENT_KIT_TRAINING_DIR"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def training_dir() -> Path:
+    """The training data root: never the real exports folder."""
+    configured = os.environ.get(TRAINING_DIR_ENV, "").strip()
+    root = Path(configured).expanduser() if configured else REPO_ROOT / "training"
+    root = root.resolve()
+    if root == exports_dir():
+        raise RuntimeError(
+            f"{TRAINING_DIR_ENV} points at the real exports folder ({root}); "
+            "training data must live elsewhere."
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """The page's data root, its mode and its query parameters."""
+
+    root: Path
+    training: bool
+    params: dict[str, str] = field(default_factory=dict)
+
+    def link(self, notebook: str, **params: str | int) -> str:
+        return app_link(notebook, training=self.training, **params)
+
+
+def app_context(params: dict[str, str] | None = None, *, root: Path | None = None) -> AppContext:
+    """Read the query string (Voila-preheat safe) and decide where data goes."""
+    params = query_params() if params is None else params
+    training = (
+        params.get("training", "").lower() in _TRUE
+        or os.environ.get(TRAINING_ENV, "").lower() in _TRUE
+    )
+    if root is None:
+        root = training_dir() if training else exports_dir()
+    return AppContext(root=root, training=training, params=params)
+
+
+def app_link(notebook: str, *, training: bool = False, **params: str | int) -> str:
+    """Relative link from one app page to another, keeping training mode."""
+    query = {k: str(v) for k, v in params.items() if v not in ("", None)}
+    if training:
+        query["training"] = "1"
+    suffix = f"?{urlencode(query)}" if query else ""
+    return f"{notebook}{suffix}"
+
+
+def _reset_training(root: Path, message: w.HTML) -> None:
+    if root == exports_dir():  # belt and braces: never empty real data
+        message.value = (
+            "<div class='kit-notice kit-notice-error'>Refused: not a training folder.</div>"
+        )
+        return
+    for child in root.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    message.value = (
+        "<div class='kit-notice kit-notice-ok'>Training data emptied. "
+        "Reload the page to start again.</div>"
+    )
+
+
+def page_header(title: str, intro: str, context: AppContext) -> w.VBox:
+    """Stylesheet, the training banner when in training mode, then title and intro."""
+    parts: list[w.Widget] = [stylesheet()]
+    if context.training:
+        message = w.HTML()
+        reset = w.Button(description="Reset training data", icon="trash")
+        reset.add_class("kit-action-reset-training")
+        reset.on_click(lambda _b: _reset_training(context.root, message))
+        banner = w.VBox(
+            [
+                w.HTML(
+                    "<div class='kit-training-banner' role='status'><b>Training mode.</b> "
+                    "Made-up engagements only: nothing here is saved to program data.</div>"
+                ),
+                w.HBox([reset, message]),
+            ]
+        )
+        banner.add_class("kit-training")
+        parts.append(banner)
+    parts.append(
+        w.HTML(f"<h2>{html.escape(title)}</h2><p class='kit-intro'>{html.escape(intro)}</p>")
+    )
+    return w.VBox(parts)

@@ -1,0 +1,61 @@
+"""Drafts: what a coach has typed but not yet submitted, kept on disk.
+
+Saved on every change so a page reload, a closed tab or a kernel restart loses
+nothing. A draft is private working state (JSON, never program data) and is deleted
+once its content has been submitted through the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .ids import check_engagement_id
+from .paths import private_dir
+from .store import utc_now
+
+__all__ = ["DraftStore"]
+
+
+class DraftStore:
+    """One JSON file per engagement and page, under ``<root>/private/drafts``."""
+
+    def __init__(self, root: Path | None = None):
+        self.folder = private_dir(root) / "drafts"
+
+    def _path(self, engagement_id: str, key: str) -> Path:
+        check_engagement_id(engagement_id)
+        if not key.replace("-", "").replace("_", "").isalnum():
+            raise ValueError(f"draft key {key!r} must be letters, digits, '-' or '_'")
+        return self.folder / engagement_id / f"{key}.json"
+
+    def save(self, engagement_id: str, key: str, data: dict[str, Any]) -> str:
+        """Replace the draft atomically and return its ``saved_at`` timestamp."""
+        path = self._path(engagement_id, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        saved_at = utc_now().isoformat(timespec="milliseconds")
+        payload = json.dumps({"saved_at": saved_at, "data": data}, ensure_ascii=False)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".draft-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return saved_at
+
+    def load(self, engagement_id: str, key: str) -> tuple[str, dict[str, Any]] | None:
+        """Return ``(saved_at, data)`` or ``None`` when there is no readable draft."""
+        path = self._path(engagement_id, key)
+        try:
+            content = json.loads(path.read_text(encoding="utf-8"))
+            return str(content["saved_at"]), dict(content["data"])
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            return None
+
+    def clear(self, engagement_id: str, key: str) -> None:
+        self._path(engagement_id, key).unlink(missing_ok=True)
