@@ -12,6 +12,7 @@ from typing import Any
 
 __all__ = [
     "build_prep_app",
+    "write_codebook",
     "load_instrument",
     "ResponseStore",
     "EngagementRegistry",
@@ -20,6 +21,7 @@ __all__ = [
 
 _LAZY = {
     "build_prep_app": "widgets.prep_app",
+    "write_codebook": "widgets.codebook",
     "load_instrument": "widgets.instrument",
     "ResponseStore": "widgets.store",
     "EngagementRegistry": "widgets.registry",

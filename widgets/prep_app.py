@@ -14,6 +14,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from .app_shell import app_context, page_header
+from .codebook import ensure_codebook
 from .drafts import DraftStore
 from .engagement_picker import EngagementPicker
 from .fields import DateField
@@ -56,6 +57,7 @@ class PrepApp:
         self.root = self.context.root
         self.instrument = instrument or load_instrument()
         self.registry = EngagementRegistry(self.root)
+        ensure_codebook(self.root, self.instrument)
         self.store = ResponseStore(self.root)
         self.drafts = DraftStore(self.root)
         self.views: dict[str, FormView] = {}
