@@ -155,17 +155,14 @@ class PrepApp:
         date_field = self.views["checklist"].fields.get("meeting_date")
         if date_field is not None:
             date_field.box.children = (*date_field.box.children, self.timing)
-        self.forms_box.children = tuple(
-            [
-                w.HTML(
-                    f"<h3 class='kit-section-title'>{html.escape(name)}'s checklist</h3>"
-                    "<p class='kit-intro'>"
-                    + html.escape(self.instrument.form("checklist").intro)
-                    + "</p>"
-                ),
-                self.views["checklist"].widget,
-                self.views["prep"].widget,
-            ]
+        checklist = self.instrument.form("checklist")
+        self.forms_box.children = (
+            w.HTML(
+                f"<h3 class='kit-section-title'>{html.escape(checklist.title)}</h3>"
+                f"<p class='kit-intro'>{html.escape(checklist.intro)}</p>"
+            ),
+            self.views["checklist"].widget,
+            self.views["prep"].widget,
         )
         self._restore()
         for view in self.views.values():
