@@ -28,11 +28,19 @@ __all__ = [
     "app_link",
     "page_header",
     "training_dir",
+    "is_training_folder",
+    "reset_training",
+    "TRAINING_MARKER",
 ]
 
 TRAINING_ENV = "ALIGNMENT_KIT_TRAINING"
 TRAINING_DIR_ENV = "ALIGNMENT_KIT_TRAINING_DIR"
+TRAINING_MARKER = "TRAINING"
 _TRUE = {"1", "true", "yes", "on"}
+_MARKER_TEXT = (
+    "This folder holds made-up training engagements. It is not program data: the program\n"
+    "export refuses any folder that contains this file.\n"
+)
 
 
 def training_dir() -> Path:
@@ -46,7 +54,19 @@ def training_dir() -> Path:
             "training data must live elsewhere."
         )
     root.mkdir(parents=True, exist_ok=True)
+    _mark_as_training(root)
     return root
+
+
+def _mark_as_training(root: Path) -> None:
+    marker = root / TRAINING_MARKER
+    if not marker.exists():
+        marker.write_text(_MARKER_TEXT, encoding="utf-8")
+
+
+def is_training_folder(folder: Path) -> bool:
+    """True for a folder that holds training data (it carries the marker file)."""
+    return (folder / TRAINING_MARKER).exists()
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,10 @@ def app_context(params: dict[str, str] | None = None, *, root: Path | None = Non
     )
     if root is None:
         root = training_dir() if training else exports_dir()
+    elif training:
+        if root.resolve() == exports_dir():
+            raise RuntimeError("Training mode cannot use the real exports folder.")
+        _mark_as_training(root)
     return AppContext(root=root, training=training, params=params)
 
 
@@ -82,17 +106,25 @@ def app_link(notebook: str, *, training: bool = False, **params: str | int) -> s
     return f"{notebook}{suffix}"
 
 
-def _reset_training(root: Path, message: w.HTML) -> None:
-    if root == exports_dir():  # belt and braces: never empty real data
-        message.value = (
-            "<div class='kit-notice kit-notice-error'>Refused: not a training folder.</div>"
-        )
-        return
+def reset_training(root: Path) -> None:
+    """Empty a training folder; refuse anything that is not one."""
+    if root.resolve() == exports_dir() or not is_training_folder(root):
+        raise RuntimeError(f"{root} is not a training folder; nothing was deleted.")
     for child in root.iterdir():
+        if child.name == TRAINING_MARKER:
+            continue
         if child.is_dir():
             shutil.rmtree(child)
         else:
             child.unlink()
+
+
+def _reset_clicked(root: Path, message: w.HTML) -> None:
+    try:
+        reset_training(root)
+    except RuntimeError as exc:
+        message.value = f"<div class='kit-notice kit-notice-error'>{html.escape(str(exc))}</div>"
+        return
     message.value = (
         "<div class='kit-notice kit-notice-ok'>Training data emptied. "
         "Reload the page to start again.</div>"
@@ -106,7 +138,7 @@ def page_header(title: str, intro: str, context: AppContext) -> w.VBox:
         message = w.HTML()
         reset = w.Button(description="Reset training data", icon="trash")
         reset.add_class("kit-action-reset-training")
-        reset.on_click(lambda _b: _reset_training(context.root, message))
+        reset.on_click(lambda _b: _reset_clicked(context.root, message))
         banner = w.VBox(
             [
                 w.HTML(

@@ -1,0 +1,100 @@
+"""Training mode keeps made-up engagements away from real program data."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.widget_tree import visible_text
+from widgets.app_shell import (
+    TRAINING_MARKER,
+    app_context,
+    is_training_folder,
+    reset_training,
+    training_dir,
+)
+from widgets.prep_app import PrepApp
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "training"
+    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(folder))
+    monkeypatch.delenv("ALIGNMENT_KIT_TRAINING", raising=False)
+    return folder
+
+
+def test_query_parameter_switches_the_page_to_the_training_folder(exports, training):
+    assert app_context({}).root == exports
+    context = app_context({"training": "1"})
+    assert context.training and context.root == training.resolve()
+    assert is_training_folder(training)
+    assert context.link("debrief.ipynb", engagement="e-000000000001", meeting=1) == (
+        "debrief.ipynb?engagement=e-000000000001&meeting=1&training=1"
+    )
+
+
+def test_server_wide_training_mode_from_the_environment(exports, training, monkeypatch):
+    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING", "1")
+    assert app_context({}).training
+    assert app_context({}).root == training.resolve()
+
+
+def test_training_submissions_never_touch_real_exports(exports, training):
+    real = PrepApp(root=exports, params={})  # real data present before training starts
+    real.picker.inputs["first_name"].value = "Real Person"
+    real.picker.inputs["start_date"].value = date(2026, 9, 1)
+    real.picker.create_button.click()
+    before = tree_digest(exports)
+
+    app = PrepApp(params={"training": "1"})
+    assert "Training mode" in visible_text(app.widget)
+    assert "Training mode" not in visible_text(real.widget)
+    app.picker.inputs["first_name"].value = "Sample Sam"
+    app.picker.inputs["start_date"].value = date(2026, 9, 1)
+    app.picker.create_button.click()
+    views = app.views
+    views["checklist"].fields["meeting_date"].set_value("2026-10-10")
+    views["prep"].fields["success"].set_value("Made-up outcome")
+    views["prep"].fields["asks"].set_value("feedback")
+    for item, value in {
+        "opening_lead": "coach",
+        "closing_lead": "coach",
+        "goal_alignment_ok": "no",
+        "text_consent": "yes",
+    }.items():
+        views["prep"].fields[item].set_value(value)
+    assert app.submit()
+    assert (training / "responses.csv").exists()
+    assert tree_digest(exports) == before
+    assert "Sample Sam" not in (exports / "private" / "engagements.csv").read_text()
+
+
+def test_reset_empties_training_data_only(exports, training):
+    root = training_dir()
+    (root / "responses.csv").write_text("x\n")
+    (root / "private").mkdir()
+    (root / "private" / "engagements.csv").write_text("y\n")
+    reset_training(root)
+    assert [p.name for p in root.iterdir()] == [TRAINING_MARKER]
+    (exports / "responses.csv").write_text("real\n")
+    with pytest.raises(RuntimeError, match="not a training folder"):
+        reset_training(exports)
+    assert (exports / "responses.csv").read_text() == "real\n"
+
+
+def test_training_folder_may_not_be_the_real_exports(exports, monkeypatch):
+    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(exports))
+    with pytest.raises(RuntimeError, match="real exports folder"):
+        training_dir()
