@@ -126,3 +126,44 @@ def test_a_path_like_engagement_link_gets_a_clear_message(
     expect(page.locator(".kit-picker-message")).to_contain_text(
         "not an engagement ID issued by this kit"
     )
+
+
+def _kernel_count(server: VoilaServer) -> int:
+    import psutil
+
+    count = 0
+    for pid in server.kernel_pids():
+        try:
+            if "ipykernel" in " ".join(psutil.Process(pid).cmdline()):
+                count += 1
+        except psutil.NoSuchProcess:
+            pass
+    return count
+
+
+def _settled_kernel_count(server: VoilaServer, quiet: float = 2.0, timeout: float = 30.0) -> int:
+    """The kernel count once it has stopped changing (the preheated pool refills)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    count, since = _kernel_count(server), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)  # polling a process count, not waiting for the page
+        now = _kernel_count(server)
+        if now != count:
+            count, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            break
+    return count
+
+
+def test_leaving_the_page_shuts_its_kernel_down(browser, voila_server: VoilaServer):
+    """The page's unload beacon must get through (voila.json lets it past the XSRF check)."""
+    # No request interception here: a routed unload beacon is dropped with the page.
+    page = browser.new_page()
+    before = _settled_kernel_count(voila_server)
+    open_prep(page, voila_server)
+    assert _settled_kernel_count(voila_server) == before + 1  # the page's own kernel
+    page.goto("about:blank")  # leaving fires the page's unload beacon, as closing a tab does
+    assert _settled_kernel_count(voila_server) == before, voila_server.log()
+    page.close()
