@@ -344,7 +344,8 @@ def _parse_file(source: _Source, instrument: Instrument, cache: Path | None) -> 
                         _typed(_read_csv(io.BytesIO(new), entry["header"]), instrument),
                     ]
                 )
-                _store(cache, path, frame, head, size, entry["header"])
+                if cache is not None:
+                    _store(cache, path, frame, head, size, entry["header"])
                 return frame
     try:
         raw = _read_csv(str(path), None)
@@ -670,9 +671,9 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
         reasons = long["redacted_reason"].astype(object).to_numpy()
         marked = reasons != ""
         if marked.any():
-            column = np.full(n, "", dtype=object)
-            column[session_codes[marked]] = reasons[marked]
-            out["redacted_reason"] = pd.Series(_categorical(column))
+            per_session = np.full(n, "", dtype=object)
+            per_session[session_codes[marked]] = reasons[marked]
+            out["redacted_reason"] = pd.Series(_categorical(per_session))
 
     item_cat = long["item_id"]
     item_codes = item_cat.cat.codes.to_numpy()
@@ -693,10 +694,11 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
     names = [item for item in kinds] + [item for item in present if item not in kinds]
     for item_id in names:
         kind, choices = kinds.get(item_id, (_KIND.get(fallback.get(item_id, ""), "text"), ()))
-        rows = present.get(item_id)
-        if rows is None:
+        found = present.get(item_id)
+        if found is None:
             out[item_id] = _empty_like(kind, choices, n)
         else:
+            rows = found
             codes = value_codes[rows]
             distinct, inverse = np.unique(codes, return_inverse=True)
             typed = _convert(kind, choices, value_categories.take(distinct))
@@ -705,7 +707,7 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
             out[item_id] = column
         if kinds.get(item_id, ("", ()))[0] == "datetime" and item_id in _checkpoint_ids(instrument):
             ticked = pd.array([pd.NA] * n, dtype="boolean")
-            if rows is not None:
+            if found is not None:
                 stored = (
                     value_categories.take(value_codes[rows]).astype(str).str.strip().str.lower()
                 )
