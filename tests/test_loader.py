@@ -1,0 +1,181 @@
+"""The loader: typed columns, overlapping folders, resubmissions, older files, the cache."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from widgets.instrument import load_instrument
+from widgets.loader import LONG_COLUMNS, LoaderError, load_responses, wide_sessions
+from widgets.registry import EngagementRegistry
+from widgets.store import RESPONSE_COLUMNS, Answer, ResponseStore, write_table
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+_KINDS = {e.item_id: (e.section, e.type) for e in load_instrument().codebook()}
+
+
+def save(
+    root: Path,
+    engagement_id: str,
+    form: str,
+    meeting_number: int,
+    values: dict[str, str],
+    when: datetime = T0,
+) -> None:
+    """One submission through the real store, sections and types from the codebook."""
+    answers = [
+        Answer(_KINDS[item][0], item, _KINDS[item][1], value) for item, value in values.items()
+    ]
+    ResponseStore(root, clock=lambda: when).submit(
+        engagement_id=engagement_id,
+        form=form,
+        meeting_number=meeting_number,
+        answers=answers,
+        instrument_version="1.0.0",
+    )
+
+
+def engagement(root: Path, name: str = "Quorvelle", start: date = date(2025, 1, 10), **kw: str):
+    return EngagementRegistry(root).create(first_name=name, start_date=start, **kw)
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def test_types_and_registry_fields(tmp_path: Path, cache: Path) -> None:
+    root = tmp_path / "coach"
+    e = engagement(root, program="P1", cohort="C1", coach="Brannoch Vey")
+    save(
+        root, e.engagement_id, "checklist", 1, {"meeting_date": "2025-02-15", "prep_booked": "yes"}
+    )
+    save(root, e.engagement_id, "debrief", 1, {"feeling": "4", "go_deeper": "yes"})
+    long = load_responses(root, cache=cache)
+    assert tuple(long.columns) == LONG_COLUMNS
+    assert str(long["recorded_at"].dt.tz) == "UTC"
+    for column in ("form", "section", "item_id", "item_type"):
+        assert isinstance(long[column].dtype, pd.CategoricalDtype), column
+    assert long["meeting_number"].dtype == "Int64" and long["revision"].dtype == "Int64"
+    assert set(long["program"].astype(str)) == {"P1"}
+    assert set(long["cohort"].astype(str)) == {"C1"}
+    assert set(long["meeting_month"]) == {2}  # 15 Feb in an engagement started 10 Jan
+    assert "first_name" not in long and "coach" not in long and "start_date" not in long
+
+    wide = wide_sessions(long)
+    assert len(wide) == 2
+    debrief = wide[wide["form"] == "debrief"].iloc[0]
+    assert debrief["feeling"] == 4 and wide["feeling"].dtype == "Int64"
+    assert wide["go_deeper"].dtype == "category" and debrief["go_deeper"] == "yes"
+    assert wide["prep_booked"].dtype == "boolean"
+    assert wide["meeting_date"].dtype.kind == "M"
+    assert str(wide["meeting_started_at"].dtype.tz) == "UTC"
+    assert wide["strengths_best"].dtype == "string"
+
+
+def test_two_overlapping_folders_and_a_resubmission(tmp_path: Path, cache: Path) -> None:
+    first = tmp_path / "coach-a"
+    e = engagement(first)
+    save(first, e.engagement_id, "prep", 1, {"asks": "feedback", "asks_other": "old"}, T0)
+    # A copy of the whole folder, then more work saved in the copy only.
+    second = tmp_path / "coach-a-copy"
+    shutil.copytree(first, second)
+    save(second, e.engagement_id, "prep", 1, {"asks": "support"}, T0 + timedelta(hours=1))
+    f = engagement(second, name="Ysoldra")
+    save(second, f.engagement_id, "debrief", 1, {"feeling": "3"}, T0)
+
+    everything = load_responses(first, second, latest_only=False, cache=cache)
+    assert everything["record_id"].is_unique
+    assert len(everything) == 2 + 1 + 1  # the copied rows once
+
+    latest = load_responses(first, second, cache=cache)
+    prep = latest[latest["form"] == "prep"]
+    # The corrected submission replaces the first one whole: asks_other is gone.
+    assert dict(zip(prep["item_id"].astype(str), prep["value"].astype(str), strict=True)) == {
+        "asks": "support"
+    }
+    assert set(prep["revision"]) == {2}
+    assert set(latest["engagement_id"].astype(str)) == {e.engagement_id, f.engagement_id}
+
+
+def test_globs_files_and_empty_folders(tmp_path: Path, cache: Path) -> None:
+    for name in ("one", "two"):
+        e = engagement(tmp_path / name)
+        save(tmp_path / name, e.engagement_id, "debrief", 1, {"feeling": "5"})
+    (tmp_path / "empty").mkdir()
+    long = load_responses(str(tmp_path / "*"), cache=cache)
+    assert long["engagement_id"].nunique() == 2
+    assert len(load_responses(tmp_path / "one" / "responses.csv", cache=cache)) == 1
+    assert len(load_responses(tmp_path / "empty", cache=cache)) == 0
+    with pytest.raises(LoaderError, match="matches no file"):
+        load_responses(str(tmp_path / "nothing-*"))
+    with pytest.raises(LoaderError, match="does not exist"):
+        load_responses(tmp_path / "missing")
+
+
+def test_an_older_file_without_revision_columns_loads(tmp_path: Path, cache: Path) -> None:
+    older = [c for c in RESPONSE_COLUMNS if c not in ("revision", "supersedes", "section")]
+    row = {
+        "record_id": "r1",
+        "recorded_at": "2024-11-02T10:00:00+01:00",
+        "engagement_id": "e-0123456789ab",
+        "session_id": "s1",
+        "form": "debrief",
+        "meeting_number": "1",
+        "item_id": "feeling",
+        "item_type": "scale",
+        "value": "-1",
+        "instrument_version": "0.9.0",
+    }
+    write_table(
+        tmp_path / "old.csv",
+        older,
+        [
+            row,
+            {
+                **row,
+                "record_id": "r2",
+                "item_id": "go_deeper",
+                "item_type": "choice",
+                "value": "no",
+            },
+        ],
+    )
+    long = load_responses(tmp_path / "old.csv", cache=cache)
+    assert list(long["revision"]) == [1, 1]
+    assert list(long["supersedes"].astype(str)) == ["", ""]
+    assert list(long["section"].astype(str)) == ["pulse", "next_session"]  # from the codebook
+    assert long["recorded_at"].iloc[0] == pd.Timestamp("2024-11-02T09:00:00Z")
+    wide = wide_sessions(long)
+    assert wide["feeling"].iloc[0] == -1
+
+
+def test_cache_follows_appends_and_rewrites(tmp_path: Path, cache: Path) -> None:
+    root = tmp_path / "coach"
+    e = engagement(root)
+    save(root, e.engagement_id, "debrief", 1, {"feeling": "2"})
+    assert len(load_responses(root, cache=cache)) == 1
+    assert any(cache.iterdir())
+    save(root, e.engagement_id, "debrief", 2, {"feeling": "4"})  # appended: tail parsed
+    long = load_responses(root, cache=cache)
+    assert sorted(long["value"].astype(str)) == ["2", "4"]
+    pd.testing.assert_frame_equal(
+        load_responses(root, cache=False), long, check_categorical=False, check_dtype=False
+    )
+    # A different file at the same path (not an append) is parsed from scratch.
+    (root / "responses.csv").unlink()
+    shutil.rmtree(root / "index")
+    save(root, e.engagement_id, "debrief", 1, {"feeling": "5"})
+    assert list(load_responses(root, cache=cache)["value"].astype(str)) == ["5"]
+
+
+def test_latest_only_keeps_older_revisions_on_request(tmp_path: Path, cache: Path) -> None:
+    e = engagement(tmp_path)
+    save(tmp_path, e.engagement_id, "debrief", 1, {"feeling": "2"}, T0)
+    save(tmp_path, e.engagement_id, "debrief", 1, {"feeling": "3"}, T0 + timedelta(minutes=5))
+    assert list(load_responses(tmp_path, cache=cache)["value"].astype(str)) == ["3"]
+    assert len(load_responses(tmp_path, latest_only=False, cache=cache)) == 2
