@@ -1,0 +1,214 @@
+"""The live meeting app in a real browser, run as a coach runs it during a call."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date, datetime
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.voila_server import VoilaServer
+from widgets.instrument import load_instrument
+from widgets.registry import EngagementRegistry
+from widgets.store import Answer, ResponseStore
+
+pytestmark = pytest.mark.browser
+
+VERSION = load_instrument().version
+PRIVATE = {
+    "off_limits": "OFFLIMITS-7431 the restructuring",
+    "concerns": "CONCERN-7431 being interrupted",
+    "concern_plan": "CONCERNPLAN-7431 a signal",
+    "perception": "PERCEPTION-7431 future director",
+    "mindset": "MINDSET-7431 guarded",
+}
+
+
+def prepare(server: VoilaServer, first_name: str, *, goals: str = "yes", meeting: int = 1) -> str:
+    """An engagement with a submitted prep, written through the kit's own API."""
+    eid = (
+        EngagementRegistry(server.exports)
+        .create(first_name=first_name, start_date=date(2026, 9, 1), program="Leaders")
+        .engagement_id
+    )
+    prep = load_instrument().form("prep")
+    values = {
+        "success": "Hear how my manager sees my strengths",
+        "asks": "feedback",
+        "opening_lead": "coach",
+        "closing_lead": "coachee",
+        "closing_plan": "I thank them myself",
+        "goal_alignment_ok": goals,
+        "text_consent": "yes",
+        **PRIVATE,
+    }
+    ResponseStore(server.exports).submit(
+        engagement_id=eid,
+        form="prep",
+        meeting_number=meeting,
+        answers=[Answer(prep.section_of(k).id, k, prep.item(k).type, v) for k, v in values.items()],
+        instrument_version=VERSION,
+    )
+    return eid
+
+
+def open_meeting(page: Page, server: VoilaServer, query: str = "") -> None:
+    page.goto(f"{server.url}/voila/render/meeting.ipynb{query}")
+    expect(page.locator(".kit-app")).to_be_visible(timeout=60_000)
+
+
+def meeting_rows(server: VoilaServer, eid: str, number: int) -> dict[str, str]:
+    with open(server.exports / "responses.csv", newline="", encoding="utf-8") as handle:
+        return {
+            r["item_id"]: r["value"]
+            for r in csv.DictReader(handle)
+            if r["engagement_id"] == eid
+            and r["form"] == "meeting"
+            and r["meeting_number"] == str(number)
+        }
+
+
+def assert_nothing_private(page: Page) -> None:
+    content = page.content()
+    for secret in PRIVATE.values():
+        assert secret not in content
+
+
+def test_a_whole_first_meeting(kit_page: Page, voila_server: VoilaServer):
+    page = kit_page
+    eid = prepare(voila_server, "Noor")
+    prepare(voila_server, "Quillon")  # another coachee on the same kit
+    open_meeting(page, voila_server, f"?engagement={eid}&meeting=1")
+    start = page.locator(".kit-action-start")
+    expect(start).to_be_enabled()
+    expect(page.locator(".kit-facilitator-card")).to_contain_text("Hear how my manager sees")
+    expect(page.locator(".kit-facilitator-card")).to_contain_text("Noor, with the coach supporting")
+    assert_nothing_private(page)
+    assert "Quillon" not in page.content()
+
+    start.click()
+    elapsed = page.locator(".kit-meeting-elapsed")
+    page.locator(".kit-meeting-opening_thanks input").check()
+    expect(page.locator(".kit-meeting-opening_thanks-time")).to_contain_text("ticked at")
+    page.locator(".kit-meeting-opening_purpose input").check()
+    expect(elapsed).not_to_have_text("0:00")  # the browser's tick refreshes the clock
+    page.locator(".kit-action-next").click()
+
+    notes = page.locator(".kit-meeting-strengths_best textarea")
+    expect(notes).to_be_visible()
+    expect(page.locator(".kit-meeting-strengths_best label")).to_contain_text("Noor")
+    notes.fill('Led the launch, "calm" 🙂\nand kind')
+    expect(page.locator(".kit-meeting-strengths_best_asked input")).to_be_checked()
+    tip = page.locator(".kit-meeting-strengths_best-tip")
+    expect(tip).to_be_hidden()
+    page.locator(".kit-meeting-strengths_best-tip-toggle").click()
+    expect(tip).to_be_visible()
+    page.locator(".kit-meeting-strengths_superpower_asked input").check()
+    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+
+    # A reload mid-meeting: same part, same notes, the clock carries on.
+    page.reload()
+    expect(notes).to_have_value('Led the launch, "calm" 🙂\nand kind', timeout=60_000)
+    expect(page.locator(".kit-status")).to_contain_text("Restored the meeting in progress")
+    expect(page.locator(".kit-meeting-strengths_superpower_asked input")).to_be_checked()
+    shown = elapsed.inner_text()
+    expect(elapsed).not_to_have_text(shown, timeout=15_000)
+
+    page.locator(".kit-action-next").click()
+    page.locator(".kit-meeting-insights_gift textarea").fill("Patience")
+    page.locator(".kit-action-back").click()
+    expect(notes).to_be_visible()
+    page.locator(".kit-action-next").click()
+    page.locator(".kit-action-next").click()
+    page.locator(".kit-meeting-goals_notes textarea").fill("Delegation")
+    page.locator(".kit-action-next").click()
+    expect(page.locator(".kit-huddle-reminder")).to_be_visible()
+    page.locator(".kit-meeting-close_anything_else input").check()
+    page.locator(".kit-meeting-close_thanks_huddle input").check()
+    expect(page.locator(".kit-meeting-close_thanks_huddle-time")).to_contain_text("ticked at")
+    page.locator(".kit-action-end").click()
+
+    debrief = page.locator("a.kit-action-debrief")
+    expect(debrief).to_be_visible()
+    assert debrief.get_attribute("href") == f"debrief.ipynb?engagement={eid}&meeting=1"
+    expect(page.locator(".kit-action-end")).to_be_disabled()
+    assert_nothing_private(page)
+
+    rows = meeting_rows(voila_server, eid, 1)
+    assert rows["strengths_best"] == 'Led the launch, "calm" 🙂\nand kind'
+    assert rows["strengths_best_asked"] == "yes" and rows["strengths_values_asked"] == "no"
+    assert rows["insights_gift"] == "Patience" and rows["goals_notes"] == "Delegation"
+    assert rows["goals_skipped"] == "no"
+    start_at = datetime.fromisoformat(rows["meeting_started_at"])
+    end_at = datetime.fromisoformat(rows["meeting_ended_at"])
+    total = int(rows["meeting_seconds"])
+    assert 0 < total < 300 and abs((end_at - start_at).total_seconds() - total) <= 1
+    parts = ("opening", "strengths", "insights", "goals", "close")
+    assert abs(sum(int(rows[f"{p}_seconds"]) for p in parts) - total) <= len(parts)
+    assert rows["opening_started_at"] == rows["meeting_started_at"]
+    assert rows["close_ended_at"] == rows["meeting_ended_at"]
+    for checkpoint in ("opening_thanks", "opening_purpose", "close_thanks_huddle"):
+        assert start_at <= datetime.fromisoformat(rows[checkpoint]) <= end_at
+    assert rows["strengths_budget_seconds"] == "720"
+
+
+def test_a_second_meeting_picked_from_the_list_shows_what_was_said_in_the_first(
+    kit_page: Page, voila_server: VoilaServer
+):
+    page = kit_page
+    eid = prepare(voila_server, "Ines", goals="no", meeting=2)
+    prepare(voila_server, "Bartholomew")
+    store = ResponseStore(voila_server.exports)
+    store.submit(
+        engagement_id=eid,
+        form="meeting",
+        meeting_number=1,
+        answers=[
+            Answer("strengths", "strengths_best", "prompt", "STRENGTH-NOTE ran the offsite"),
+            Answer("insights", "insights_gift", "prompt", "GIFT-NOTE saying no"),
+        ],
+        instrument_version=VERSION,
+    )
+    store.submit(
+        engagement_id=eid,
+        form="debrief",
+        meeting_number=1,
+        answers=[Answer("next_session", "go_deeper", "choice", "yes")],
+        instrument_version=VERSION,
+    )
+    open_meeting(page, voila_server)
+    page.locator(".kit-meeting-meeting_number").get_by_text("Second meeting").click()
+    select = page.locator(".kit-engagement-picker select")
+    option = page.locator(".kit-engagement-picker option", has_text=eid)
+    select.select_option(label=option.inner_text())
+    expect(page.locator(".kit-meeting-current-engagement")).to_contain_text("Ines")
+    expect(page.locator(".kit-meeting-current-engagement")).to_contain_text("second")
+    expect(page.locator(".kit-action-start")).to_be_enabled()
+    # The list of every coachee is closed, not hidden: a shared screen shows no other name.
+    expect(page.locator(".kit-engagement-picker")).to_have_count(0)
+    assert "Bartholomew" not in page.content()
+    expect(page.locator(".kit-meeting-agenda")).to_contain_text("skipped")
+    page.locator(".kit-action-start").click()
+    page.locator(".kit-action-next").click()
+    progress = page.locator(".kit-meeting-followup_progress-earlier")
+    expect(progress).to_contain_text("GIFT-NOTE saying no")
+    expect(progress).to_contain_text("go deeper")
+    expect(page.locator(".kit-meeting-followup_changes-earlier")).to_contain_text("STRENGTH-NOTE")
+    page.locator(".kit-meeting-followup_progress textarea").fill("Says no more often")
+    page.locator(".kit-action-next").click()
+    page.locator(".kit-meeting-close_thanks_huddle input").check()
+    page.locator(".kit-action-end").click()
+    expect(page.locator("a.kit-action-debrief")).to_have_attribute(
+        "href", re.compile(rf"debrief\.ipynb\?engagement={eid}&meeting=2$")
+    )
+    assert_nothing_private(page)
+    rows = meeting_rows(voila_server, eid, 2)
+    assert rows["followup_progress"] == "Says no more often"
+    assert rows["followup_progress_asked"] == "yes"
+    assert rows["goals_skipped"] == "yes" and "goals_started_at" not in rows
+    assert "strengths_seconds" not in rows
+    total = int(rows["meeting_seconds"])
+    parts = ("opening", "followup", "close")
+    assert abs(sum(int(rows[f"{p}_seconds"]) for p in parts) - total) <= len(parts)
