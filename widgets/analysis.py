@@ -48,8 +48,14 @@ __all__ = [
 _MEETING_KEY = ["engagement_id", "meeting_number"]
 
 
-def _form(sessions: pd.DataFrame, form: str) -> pd.DataFrame:
-    return sessions[sessions["form"] == form]
+def _form(sessions: pd.DataFrame, form: str, columns: Iterable[str] = ()) -> pd.DataFrame:
+    """The sessions of one form, with only the columns a metric reads.
+
+    Selecting columns before rows matters: the wide table has ~100 columns, and copying
+    all of them for every metric cost more than the metrics themselves.
+    """
+    wanted = ["engagement_id", "meeting_number", *columns]
+    return sessions.loc[(sessions["form"] == form).to_numpy(), wanted]
 
 
 def _rate(part: Any, whole: Any) -> float:
@@ -135,7 +141,8 @@ def meetings_by_month(
     meeting_month, meetings, share (of that meeting number), timing (early, in_window,
     late).
     """
-    known = sessions.dropna(subset=["meeting_month"]).drop_duplicates(_MEETING_KEY)
+    known = sessions[[*_MEETING_KEY, "meeting_month"]].dropna(subset=["meeting_month"])
+    known = known.drop_duplicates(_MEETING_KEY)
     counts = (
         known.groupby(["meeting_number", "meeting_month"], observed=True)
         .size()
@@ -164,9 +171,11 @@ def section_timing(sessions: pd.DataFrame, instrument: Instrument | None = None)
     mean_over_seconds (actual minus budget), overruns, overrun_rate (actual > budget).
     """
     instrument = instrument or load_instrument()
-    meetings = _form(sessions, "meeting")
+    timed = _timed_sections(instrument)
+    needed = [f"{s}_{part}" for s, _ in timed for part in ("seconds", "budget_seconds")]
+    meetings = _form(sessions, "meeting", [c for c in needed if c in sessions])
     rows = []
-    for section, title in _timed_sections(instrument):
+    for section, title in timed:
         actual_col, budget_col = f"{section}_seconds", f"{section}_budget_seconds"
         if actual_col not in meetings:
             continue
@@ -213,8 +222,8 @@ def goal_alignment_uptake(sessions: pd.DataFrame) -> pd.DataFrame:
     meetings, goals_held (goals part not skipped), held_rate.
     """
     rows = []
-    preps = _form(sessions, "prep")
-    meetings = _form(sessions, "meeting")
+    preps = _form(sessions, "prep", ["goal_alignment_ok"])
+    meetings = _form(sessions, "meeting", ["goals_skipped", "goals_seconds"])
     numbers = sorted(
         set(preps["meeting_number"].dropna()) | set(meetings["meeting_number"].dropna())
     )
@@ -257,7 +266,7 @@ def common_asks(sessions: pd.DataFrame, instrument: Instrument | None = None) ->
     """
     instrument = instrument or load_instrument()
     labels = {c.value: c.label for c in instrument.form("prep").item("asks").options()}
-    answered = _form(sessions, "prep")["asks"].dropna()
+    answered = _form(sessions, "prep", ["asks"])["asks"].dropna()
     answered = answered[answered.str.len() > 0]
     chosen = answered.str.split(";").explode().str.strip()
     counts = chosen[chosen != ""].value_counts()
@@ -281,7 +290,7 @@ def feeling_distribution(sessions: pd.DataFrame) -> pd.DataFrame:
 
     Columns: meeting_number, feeling, debriefs, share (of answered debriefs).
     """
-    debriefs = _form(sessions, "debrief").dropna(subset=["feeling"])
+    debriefs = _form(sessions, "debrief", ["feeling"]).dropna(subset=["feeling"])
     rows = []
     for number, group in debriefs.groupby("meeting_number", observed=True):
         counts = group["feeling"].astype("int64").value_counts()
@@ -305,7 +314,7 @@ def debrief_rates(sessions: pd.DataFrame) -> pd.DataFrame:
     go_deeper_rate, priorities_change_yes, priorities_change_not_sure,
     priorities_change_rate.
     """
-    debriefs = _form(sessions, "debrief")
+    debriefs = _form(sessions, "debrief", ["feeling", "go_deeper", "priorities_change"])
     rows = []
     for number, group in debriefs.groupby("meeting_number", observed=True):
         row: dict[str, Any] = {
@@ -343,7 +352,8 @@ def checkpoint_completion(
     """
     instrument = instrument or load_instrument()
     form = instrument.form("meeting")
-    meetings = _form(sessions, "meeting")
+    ticks = [c for c in sessions.columns if str(c).endswith("_ticked")]
+    meetings = _form(sessions, "meeting", ticks)
     rows = []
     for number, group in meetings.groupby("meeting_number", observed=True):
         for section in form.sections_for(int(number)):
