@@ -101,7 +101,7 @@ def test_clock_counts_from_the_stored_start_and_names_the_part(
     assert "Now: What stood out (5 min)" in app.clock_html.value
     clock.advance(minutes=13)
     app.refresh_clock()
-    assert "kit-clock-over" in app.clock_html.value
+    assert "kit-dclock-over" in app.clock_html.value
     assert "1:20</span> over the 15 min" in app.clock_html.value
 
 

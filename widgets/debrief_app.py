@@ -129,13 +129,13 @@ class DebriefClock:
         total = f"{self.total_seconds // 60} min"
         if self.started_at is None:
             return (
-                f"<div class='kit-clock kit-clock-idle'><span class='kit-clock-time'>"
+                f"<div class='kit-dclock kit-dclock-idle'><span class='kit-dclock-time'>"
                 f"{_mmss(self.total_seconds)}</span> The clock starts when you press Start "
                 "or answer the first question.</div>"
             )
         if self.ended_at is not None:
             return (
-                f"<div class='kit-clock kit-clock-ended'>Took <span class='kit-clock-time'>"
+                f"<div class='kit-dclock kit-dclock-ended'>Took <span class='kit-dclock-time'>"
                 f"{_mmss(self.elapsed())}</span> of the {total}.</div>"
             )
         left = self.remaining()
@@ -147,11 +147,11 @@ class DebriefClock:
         )
         if left >= 0:
             return (
-                f"<div class='kit-clock kit-clock-running'><span class='kit-clock-time'>"
+                f"<div class='kit-dclock kit-dclock-running'><span class='kit-dclock-time'>"
                 f"{_mmss(left)}</span> left of {total}.{now}</div>"
             )
         return (
-            f"<div class='kit-clock kit-clock-over'><span class='kit-clock-time'>"
+            f"<div class='kit-dclock kit-dclock-over'><span class='kit-dclock-time'>"
             f"{_mmss(-left)}</span> over the {total}.{now}</div>"
         )
 
@@ -236,7 +236,7 @@ class DebriefApp:
         self.start_button.add_class("kit-action-start-clock")
         self.start_button.on_click(lambda _b: self.start_clock())
         clock_bar = w.HBox([self.clock_html, self.start_button])
-        clock_bar.add_class("kit-clock-bar")
+        clock_bar.add_class("kit-dclock-bar")
         self.status = w.HTML()
         self.status.add_class("kit-status")
         self.form_box = w.VBox()
