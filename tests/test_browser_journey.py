@@ -1,7 +1,8 @@
 """A coach's whole journey in a real browser: home, prep, meeting, debrief, summary, home.
 
-The meeting's rows are written through the store, exactly as the live meeting app saves
-them, so this journey checks the debrief, summary and home pages on their own.
+The first journey drives every page, the live meeting included. The second writes its
+meeting rows through the store, exactly as the live meeting app saves them, and opens
+the debrief from the link the meeting's End button gives.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from playwright.sync_api import Locator, Page, expect
 
 from tests.voila_server import VoilaServer
@@ -91,13 +93,16 @@ def untick_and_download(page: Page, line_key: str, link_class: str, tmp_path: Pa
 
 def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_path: Path):
     page = kit_page
+    # The live meeting stamps today's date: start a month ago, so it falls in month 2.
+    today = date.today()
+    started = today - relativedelta(months=1)
     open_home(page, voila_server)
 
     # A new engagement, created on the home page.
     page.locator(".kit-engagement-first_name input").fill("Hana")
     page.locator(".kit-engagement-program input").fill("Leaders 2026")
     page.locator(".kit-engagement-cohort input").fill("Journey")
-    page.locator(".kit-engagement-start_date input").fill("2026-09-01")
+    page.locator(".kit-engagement-start_date input").fill(started.isoformat())
     page.locator(".kit-action-create-engagement").click()
     expect(page.locator(".kit-picker-message")).to_contain_text("Created engagement")
     eid = re.search(r"e-[0-9a-f]{12}", page.locator(".kit-picker-message").inner_text())
@@ -111,7 +116,7 @@ def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_pa
     expect(page.locator(".kit-prep-success textarea")).to_be_visible(timeout=PAGE_READY)
     assert f"engagement={eid_text}" in page.url
     page.locator(".kit-checklist-success_defined input").check()
-    page.locator(".kit-checklist-meeting_date input").fill("2026-10-20")
+    page.locator(".kit-checklist-meeting_date input").fill(today.isoformat())
     page.locator(".kit-prep-success textarea").fill("I know how my manager sees my strengths")
     page.locator(".kit-prep-asks-priorities input").check()
     page.locator(".kit-prep-asks-support input").check()
@@ -123,23 +128,24 @@ def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_pa
     page.locator(".kit-action-submit").click()
     expect(page.locator(".kit-submit-message")).to_contain_text("Saved on")
 
-    # The meeting, saved as the live meeting app saves it.
-    save_meeting(
-        voila_server,
-        eid_text,
-        1,
-        {
-            "strengths_best": "Led the launch with calm",
-            "strengths_impact": "Steady during the team restructuring",
-            "strengths_superpower": "SUPERPOWER seeing patterns",
-            "insights_blindspot": "BLINDSPOT undersells own work",
-        },
+    # The live meeting, opened with the link the home page gives, ended by its End button.
+    page.goto(f"{voila_server.url}/voila/render/meeting.ipynb?engagement={eid_text}&meeting=1")
+    start = page.locator(".kit-action-start")
+    expect(start).to_be_enabled(timeout=PAGE_READY)
+    start.click()
+    page.locator(".kit-action-next").click()
+    page.locator(".kit-meeting-strengths_best textarea").fill("Led the launch with calm")
+    page.locator(".kit-meeting-strengths_impact textarea").fill(
+        "Steady during the team restructuring"
     )
+    page.locator(".kit-meeting-strengths_superpower textarea").fill("SUPERPOWER seeing patterns")
+    page.locator(".kit-action-next").click()
+    page.locator(".kit-meeting-insights_blindspot textarea").fill("BLINDSPOT undersells own work")
+    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    page.locator(".kit-action-end").click()
 
-    # The debrief, from its link on the home page.
-    open_home(page, voila_server)
-    expect(row(page, eid_text).locator(".kit-step-meeting-1")).to_contain_text("done (rev 1)")
-    row(page, eid_text).locator(".kit-action-open-debrief-1").click()
+    # The debrief, from the meeting's own link.
+    page.locator("a.kit-action-debrief").click()
     fill_debrief(page)
     expect(page.locator(".kit-summary")).to_contain_text("Led the launch with calm")
 
@@ -162,7 +168,8 @@ def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_pa
     for step in ("checklist", "prep", "meeting-1", "debrief-1"):
         expect(done.locator(f".kit-step-{step}")).to_contain_text("done (rev 1)")
     expect(done.locator(".kit-step-prep-2")).to_contain_text("not started")
-    expect(done.locator(".kit-home-timing")).to_contain_text("in the window")
+    expect(done.locator(".kit-home-timing")).to_contain_text("Meeting 1 held")
+    expect(done.locator(".kit-home-timing")).to_contain_text("month 2, in the window")
     expect(done.locator(".kit-action-open-summary-1")).to_be_visible()
 
 
