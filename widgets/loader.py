@@ -13,12 +13,13 @@ Why it looks the way it does:
 * A store folder is read under the store's lock (``ResponseStore.reading``), so a save
   in progress or the torn tail of a killed one is never mistaken for data.
 * Parsing a million-row CSV costs seconds, yet ``responses.csv`` only ever grows by
-  appending. The parsed, typed rows of each file are therefore kept in a cache outside
+  appending. The parsed, typed rows of each file are therefore kept in a cache beside
   the data (see :func:`cache_dir`), keyed by the file's path and checked against
   fingerprints of its start and of the end of what was parsed: an unchanged file loads
   from the cache, a grown one parses only the new bytes, anything else is parsed again.
-  ``cache=False`` turns this off. The cache holds the same rows as the file, readable by
-  the same user only; delete the folder to drop it.
+  ``cache=False`` turns this off. The cache holds the same confidential rows as the
+  file, so it lives next to it (``.kit-cache/``), under the same protection, and never
+  in the home folder; delete that folder to drop it.
 * Low-cardinality text columns become categoricals built with ``factorize`` (no sort),
   and timestamps are parsed once per distinct value, which is most of the speed.
 """
@@ -178,14 +179,16 @@ def resolve_sources(sources: Iterable[str | os.PathLike[str]]) -> list[_Source]:
 # --------------------------------------------------------------------- cache
 
 
-def cache_dir() -> Path:
-    """Where parsed files are cached: ``ALIGNMENT_KIT_CACHE``, else the user cache folder."""
+def cache_dir(csv_path: Path) -> Path:
+    """Where a file's parse is cached: ``ALIGNMENT_KIT_CACHE``, else ``.kit-cache/`` beside it.
+
+    Beside the data, because the cache is a copy of confidential text: it must not end
+    up in a home folder or a backup that the data itself is kept out of.
+    """
     configured = os.environ.get(CACHE_ENV, "").strip()
     if configured:
         return Path(configured).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    root = Path(base).expanduser() if base else Path.home() / ".cache"
-    return root / "alignment-meeting-kit" / "loader"
+    return csv_path.resolve().parent / ".kit-cache"
 
 
 def _digest(data: bytes) -> str:
@@ -560,7 +563,7 @@ def load_responses(
     latest submission, whole. Columns: ``LONG_COLUMNS``; program, cohort and
     meeting_month come from the export itself or, for a coach's own folder, from its
     private registry (names are never read into the table). ``cache`` may be False or
-    a folder (default: :func:`cache_dir`).
+    a folder (default: :func:`cache_dir`, beside each file).
     """
     instrument = instrument or load_instrument()
     if not sources:
@@ -568,15 +571,15 @@ def load_responses(
 
         sources = (exports_dir(),)
     resolved = resolve_sources(sources)
-    cache_folder: Path | None
-    if cache is True:
-        cache_folder = cache_dir()
-    elif cache is False:
-        cache_folder = None
-    else:
-        cache_folder = Path(cache)
     frames = []
     for source in resolved:
+        cache_folder: Path | None
+        if cache is True:
+            cache_folder = cache_dir(source.path)
+        elif cache is False:
+            cache_folder = None
+        else:
+            cache_folder = Path(cache)
         lock = ResponseStore(source.store).reading() if source.store else nullcontext()
         with lock:
             frames.append(_parse_file(source, instrument, cache_folder))
