@@ -26,10 +26,10 @@ from .drafts import DraftStore
 from .engagement_picker import EngagementPicker
 from .form_view import FormView
 from .instrument import Form, Instrument, derived_meeting_items, load_instrument
-from .prep_app import _local_time, _status_html
 from .registry import Engagement, EngagementRegistry
 from .store import Answer, ResponseStore, StoreError, Submission, utc_now
 from .summary import SummaryView, build_summary_view
+from .ui_text import local_time, status_html
 
 __all__ = ["DebriefApp", "DebriefClock", "build_debrief_app"]
 
@@ -335,7 +335,7 @@ class DebriefApp:
                 self.view.set_values(draft[1].get(FORM, {}))
                 self.clock.restore(draft[1].get("clock"))
                 self._set_status(
-                    f"Restored the unsaved draft from {_local_time(draft[0])}. "
+                    f"Restored the unsaved draft from {local_time(draft[0])}. "
                     "Submit when ready; drafts are kept as you type."
                 )
             elif saved is not None:
@@ -348,7 +348,7 @@ class DebriefApp:
                     }
                 )
                 self._set_status(
-                    f"Showing what was saved on {_local_time(saved.recorded_at)} "
+                    f"Showing what was saved on {local_time(saved.recorded_at)} "
                     f"(revision {saved.revision}). Change anything and submit again to "
                     "correct it; earlier versions are kept.",
                     "ok",
@@ -397,7 +397,7 @@ class DebriefApp:
         except OSError as exc:
             self._set_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
             return
-        self._set_status(f"Draft saved {_local_time(stamp)}. Not submitted yet.")
+        self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
 
     # -- saving -------------------------------------------------------------------------
     def _timing_answers(self) -> list[Answer]:
@@ -418,12 +418,12 @@ class DebriefApp:
     def submit(self) -> bool:
         """Check every answer, then save them with the clock's times; else save nothing."""
         if self.engagement is None or self.view is None:
-            self.submit_message.value = _status_html("Choose an engagement first.", "error")
+            self.submit_message.value = status_html("Choose an engagement first.", "error")
             return False
         problems = self.view.validate()
         if problems:
             labels = [self.view.fields[item_id].label for item_id in problems]
-            self.submit_message.value = _status_html(
+            self.submit_message.value = status_html(
                 f"Not saved yet: {len(labels)} answer(s) need attention (marked in red): "
                 + "; ".join(labels),
                 "error",
@@ -441,15 +441,15 @@ class DebriefApp:
             )
         except StoreError as exc:
             self.clock.started_at, self.clock.ended_at = was  # keep the clock running
-            self.submit_message.value = _status_html(
+            self.submit_message.value = status_html(
                 f"Not saved: {exc} Your answers are still here and in the draft.", "error"
             )
             return False
         self.drafts.clear(eid, self._draft_key())
-        text = f"Saved on {_local_time(saved.recorded_at)} (revision {saved.revision})."
+        text = f"Saved on {local_time(saved.recorded_at)} (revision {saved.revision})."
         if saved.revision > 1:
             text += " This corrects the earlier version, which is kept in the history."
-        self.submit_message.value = _status_html(text, "ok")
+        self.submit_message.value = status_html(text, "ok")
         self._set_status(text, "ok")
         self.refresh_clock()
         self.summary_button.layout.display = ""
@@ -474,7 +474,7 @@ class DebriefApp:
         return self.summary
 
     def _set_status(self, text: str, kind: str = "") -> None:
-        self.status.value = _status_html(text, kind)
+        self.status.value = status_html(text, kind)
 
 
 def build_debrief_app(

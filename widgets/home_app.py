@@ -19,10 +19,10 @@ from .app_shell import AppContext, app_context, page_header
 from .drafts import DraftStore
 from .engagement_picker import EngagementPicker
 from .journey import DONE, JOURNEY_STEPS, EngagementStatus, StepStatus, engagement_status
-from .prep_app import _status_html
 from .registry import Engagement, EngagementRegistry
 from .store import ResponseStore, StoreError
 from .timing import DEFAULT_WINDOW, ProgramSettingsError, load_window
+from .ui_text import status_html
 
 __all__ = ["HomeApp", "build_home_app", "matches", "render_table"]
 
@@ -132,9 +132,7 @@ class HomeApp:
             self.window = load_window(self.root)
         except ProgramSettingsError as exc:
             self.window = DEFAULT_WINDOW
-            self.message.value = _status_html(
-                f"{exc}. Using the default window (month 2).", "error"
-            )
+            self.message.value = status_html(f"{exc}. Using the default window (month 2).", "error")
 
         # The picker's own creation fields and checks; its dropdown is not needed here.
         self.picker = EngagementPicker(self.registry)
@@ -198,7 +196,7 @@ class HomeApp:
                 for e in self.registry.all()
             ]
         except StoreError as exc:
-            self.message.value = _status_html(str(exc), "error")
+            self.message.value = status_html(str(exc), "error")
             self.statuses = []
         programs = sorted({s.engagement.program for s in self.statuses} - {""})
         self._set_options(self.program, "All programs", programs)

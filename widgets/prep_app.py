@@ -8,7 +8,6 @@ the saved answers (or a newer unsaved draft) and a new Submit is a corrected rev
 from __future__ import annotations
 
 import html
-from datetime import datetime
 from pathlib import Path
 
 import ipywidgets as w
@@ -23,24 +22,11 @@ from .instrument import Instrument, load_instrument
 from .registry import Engagement, EngagementRegistry
 from .store import ResponseStore, StoreError, Submission
 from .timing import DEFAULT_WINDOW, ProgramSettingsError, TimingCheck, check_timing, load_window
+from .ui_text import local_time, status_html
 
 __all__ = ["PrepApp", "build_prep_app"]
 
 FORMS = ("checklist", "prep")
-
-
-def _local_time(stamp: str) -> str:
-    """Show a stored UTC timestamp in the coach's local time, briefly."""
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%d %b %H:%M:%S")
-    except ValueError:
-        return stamp
-
-
-def _status_html(text: str, kind: str = "") -> str:
-    cls = f"kit-status-{kind}" if kind else ""
-    role = " role='alert'" if kind == "error" else ""
-    return f"<div class='{cls}'{role}>{html.escape(text)}</div>"
 
 
 class PrepApp:
@@ -98,7 +84,7 @@ class PrepApp:
             self.window = load_window(self.root)
         except ProgramSettingsError as exc:
             self.window = DEFAULT_WINDOW
-            self.settings_message.value = _status_html(
+            self.settings_message.value = status_html(
                 f"{exc}. Using the default window (month 2).", "error"
             )
         self.widget = w.VBox(
@@ -184,7 +170,7 @@ class PrepApp:
                 for form_id, view in self.views.items():
                     view.set_values(draft[1].get(form_id, {}))
                 self._set_status(
-                    f"Restored the unsaved draft from {_local_time(draft[0])}. "
+                    f"Restored the unsaved draft from {local_time(draft[0])}. "
                     "Submit when ready; drafts are kept as you type."
                 )
             elif saved_at:
@@ -194,7 +180,7 @@ class PrepApp:
                         view.set_values(submission.values())
                 revision = max(s.revision for s in saved.values() if s)
                 self._set_status(
-                    f"Showing what was saved on {_local_time(saved_at)} (revision {revision}). "
+                    f"Showing what was saved on {local_time(saved_at)} (revision {revision}). "
                     "Change anything and submit again to correct it; earlier versions are kept.",
                     "ok",
                 )
@@ -214,7 +200,7 @@ class PrepApp:
         except OSError as exc:
             self._set_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
             return
-        self._set_status(f"Draft saved {_local_time(stamp)}. Not submitted yet.")
+        self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
 
     def _timing_check(self) -> TimingCheck | None:
         field = self.views.get("checklist") and self.views["checklist"].fields.get("meeting_date")
@@ -242,7 +228,7 @@ class PrepApp:
     def submit(self) -> bool:
         """Check every answer, then save both forms; on any problem save nothing."""
         if self.engagement is None:
-            self.submit_message.value = _status_html("Choose an engagement first.", "error")
+            self.submit_message.value = status_html("Choose an engagement first.", "error")
             return False
         check = self._timing_check()
         extra = {"meeting_date": check.message} if check and check.blocks_saving else {}
@@ -259,7 +245,7 @@ class PrepApp:
             shown = "; ".join(labels[:4]) + (
                 f"; and {len(labels) - 4} more" if len(labels) > 4 else ""
             )
-            self.submit_message.value = _status_html(
+            self.submit_message.value = status_html(
                 f"Not saved yet: {len(labels)} answer(s) need attention (marked in red): {shown}",
                 "error",
             )
@@ -278,22 +264,22 @@ class PrepApp:
                 if view.answers()
             ]
         except StoreError as exc:
-            self.submit_message.value = _status_html(
+            self.submit_message.value = status_html(
                 f"Not saved: {exc} Your answers are still here and in the draft.", "error"
             )
             return False
         self.drafts.clear(eid, self._draft_key())
         revision = max(s.revision for s in saved)
-        when = _local_time(saved[0].recorded_at)
+        when = local_time(saved[0].recorded_at)
         text = f"Saved on {when} (revision {revision})."
         if revision > 1:
             text += " This corrects the earlier version, which is kept in the history."
-        self.submit_message.value = _status_html(text, "ok")
+        self.submit_message.value = status_html(text, "ok")
         self._set_status(text, "ok")
         return True
 
     def _set_status(self, text: str, kind: str = "") -> None:
-        self.status.value = _status_html(text, kind)
+        self.status.value = status_html(text, kind)
 
 
 def build_prep_app(*, root: Path | None = None, params: dict[str, str] | None = None) -> w.Widget:
