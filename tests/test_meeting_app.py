@@ -107,6 +107,17 @@ def test_opens_from_the_link_with_the_shareable_card_only(exports: Path):
     assert app.picker is None  # never built: no other coachee's name on this page
 
 
+def test_a_part_is_built_only_when_first_shown(exports: Path):
+    eid = engagement(exports)
+    app = open_app(exports, FakeClock(), eid)
+    assert app.blocks == {}  # a light page: the agenda parts come as they are reached
+    app.start()
+    assert list(app.blocks) == ["opening"]
+    app.next()
+    assert list(app.blocks) == ["opening", "strengths"]
+    assert app.blocks["opening"].layout.display == "none"
+
+
 def test_an_invalid_link_says_so_and_offers_the_picker(exports: Path):
     app = MeetingApp(root=exports, params={"engagement": "../etc"}, clock=FakeClock())
     assert app.picker is not None
@@ -119,7 +130,9 @@ def test_no_prep_saved_is_said_plainly_and_the_meeting_still_runs(exports: Path)
     clock = FakeClock()
     app = open_app(exports, clock, eid)
     assert "No prep saved" in all_text(app.card_box)
-    assert "goals_notes" not in app.prompts
+    assert app.timer is not None and app.timer.section("goals").skipped
+    with pytest.raises(KeyError, match="skipped"):
+        app.prompt("goals_notes")
     assert "no prep saved" in app.agenda_html.value
     assert app.start()
     clock.advance(minutes=1)
@@ -169,7 +182,9 @@ def test_goals_are_skipped_with_a_reason_when_prep_said_no(exports: Path):
     eid = engagement(exports)
     save_prep(exports, eid, goals="no")
     app = open_app(exports, FakeClock(), eid)
-    assert "goals" not in app.blocks and "goals_notes" not in app.prompts
+    with pytest.raises(KeyError, match="skipped"):
+        app.prompt("goals_notes")
+    assert app.timer is not None and app.timer.section("goals").skipped
     assert "skipped: agreed in prep to leave it out of this meeting" in app.agenda_html.value
     assert "go back to the pool" in app.agenda_html.value
     assert "Spare time in the meeting: 3:00" in app.clock_html.value
@@ -179,7 +194,8 @@ def test_goals_are_shown_when_prep_said_yes(exports: Path):
     eid = engagement(exports)
     save_prep(exports, eid, goals="yes")
     app = open_app(exports, FakeClock(), eid)
-    assert "goals_notes" in app.prompts
+    assert "valuable outcome" in app.prompt("goals_notes").field.label
+    assert app.timer is not None and not app.timer.section("goals").skipped
     assert "skipped" not in app.agenda_html.value
     assert "Spare time in the meeting: 0:00" in app.clock_html.value
 
@@ -187,7 +203,7 @@ def test_goals_are_shown_when_prep_said_yes(exports: Path):
 def test_prompts_fill_the_name_hide_the_tip_and_typing_marks_asked(exports: Path):
     eid = engagement(exports)
     app = open_app(exports, FakeClock(), eid)
-    view = app.prompts["strengths_superpower"]
+    view = app.prompt("strengths_superpower")
     assert "If Amira were a superhero" in view.field.label
     assert view.tip.layout.display == "none"
     view.tip_button.value = True
@@ -205,13 +221,13 @@ def test_a_note_over_the_cap_keeps_every_character_and_blocks_end(exports: Path)
     app = open_app(exports, clock, eid)
     app.start()
     long = "x" * 2001
-    app.prompts["strengths_best"].field.input.value = long
-    assert "2001 / 2000" in app.prompts["strengths_best"].field.counter.value
+    app.prompt("strengths_best").field.input.value = long
+    assert "2001 / 2000" in app.prompt("strengths_best").field.counter.value
     assert not app.end()
     assert "Not ended yet" in app.action_message.value
     assert app.timer is not None and app.timer.in_progress
-    assert app.prompts["strengths_best"].notes() == long
-    assert "nothing has been cut" in app.prompts["strengths_best"].field.message.value
+    assert app.prompt("strengths_best").notes() == long
+    assert "nothing has been cut" in app.prompt("strengths_best").field.message.value
 
 
 def test_checkpoints_record_the_tick_time_and_unticking_clears_it(exports: Path):
@@ -220,7 +236,7 @@ def test_checkpoints_record_the_tick_time_and_unticking_clears_it(exports: Path)
     app = open_app(exports, clock, eid)
     app.start()
     clock.advance(seconds=40)
-    box = app.checkpoints["opening_thanks"]
+    box = app.checkpoint("opening_thanks")
     box.field.input.value = True
     assert box.ticked_at == "2026-10-14T09:00:40.000+00:00"
     assert "ticked at" in box.when.value
@@ -235,15 +251,15 @@ def test_a_reload_after_twenty_minutes_resumes_in_the_right_place(exports: Path)
     app = open_app(exports, clock, eid)
     app.start()
     clock.advance(seconds=30)
-    app.checkpoints["opening_thanks"].field.input.value = True
+    app.checkpoint("opening_thanks").field.input.value = True
     clock.advance(minutes=2, seconds=30)
     app.next()  # strengths at 3:00
-    app.prompts["strengths_best"].field.input.value = 'The launch, "calm" 👍\nsecond line'
-    app.prompts["strengths_impact"].asked.value = True
+    app.prompt("strengths_best").field.input.value = 'The launch, "calm" 👍\nsecond line'
+    app.prompt("strengths_impact").asked.value = True
     clock.advance(minutes=12)
     app.next()  # insights at 15:00
-    app.prompts["insights_gift"].field.input.value = "Patience"
-    app.prompts["insights_gift"].asked.value = False
+    app.prompt("insights_gift").field.input.value = "Patience"
+    app.prompt("insights_gift").asked.value = False
     clock.advance(minutes=5)  # 20:00: the tab is reloaded (a new kernel, same data)
 
     again = open_app(exports, clock, eid)
@@ -253,12 +269,12 @@ def test_a_reload_after_twenty_minutes_resumes_in_the_right_place(exports: Path)
     assert timer.elapsed() == 20 * 60
     assert timer.section_elapsed("insights") == 5 * 60
     assert timer.section_elapsed("strengths") == 12 * 60
-    assert again.prompts["strengths_best"].notes() == 'The launch, "calm" 👍\nsecond line'
-    assert again.prompts["strengths_best"].asked.value is True
-    assert again.prompts["strengths_impact"].asked.value is True
-    assert again.prompts["insights_gift"].notes() == "Patience"
-    assert again.prompts["insights_gift"].asked.value is False  # the coach's untick kept
-    assert again.checkpoints["opening_thanks"].ticked_at == "2026-10-14T09:00:30.000+00:00"
+    assert again.prompt("strengths_best").notes() == 'The launch, "calm" 👍\nsecond line'
+    assert again.prompt("strengths_best").asked.value is True
+    assert again.prompt("strengths_impact").asked.value is True
+    assert again.prompt("insights_gift").notes() == "Patience"
+    assert again.prompt("insights_gift").asked.value is False  # the coach's untick kept
+    assert again.checkpoint("opening_thanks").ticked_at == "2026-10-14T09:00:30.000+00:00"
     assert "Restored the meeting in progress" in again.status.value
     assert ">20:00<" in again.clock_html.value
     assert again.blocks["insights"].layout.display == ""
@@ -273,12 +289,12 @@ def test_end_writes_every_row_with_exact_timings(exports: Path):
     app = open_app(exports, clock, eid)
     app.start_button.click()
     clock.advance(seconds=20)
-    app.checkpoints["opening_thanks"].field.input.value = True
+    app.checkpoint("opening_thanks").field.input.value = True
     clock.advance(seconds=40)
-    app.checkpoints["opening_purpose"].field.input.value = True
+    app.checkpoint("opening_purpose").field.input.value = True
     clock.advance(minutes=2)
     app.next_button.click()  # strengths at 3:00
-    app.prompts["strengths_best"].field.input.value = "The launch"
+    app.prompt("strengths_best").field.input.value = "The launch"
     clock.advance(minutes=8)
     app.next_button.click()  # insights at 11:00
     clock.advance(minutes=2)
@@ -287,11 +303,11 @@ def test_end_writes_every_row_with_exact_timings(exports: Path):
     app.next_button.click()  # insights at 14:00
     clock.advance(minutes=9)
     app.next_button.click()  # goals at 23:00
-    app.prompts["goals_notes"].field.input.value = "Delegation"
+    app.prompt("goals_notes").field.input.value = "Delegation"
     clock.advance(minutes=4)
     app.next_button.click()  # close at 27:00
     clock.advance(minutes=1)
-    app.checkpoints["close_thanks_huddle"].field.input.value = True
+    app.checkpoint("close_thanks_huddle").field.input.value = True
     assert app.blocks["close"].layout.display == ""
     assert "huddle" in all_text(app.blocks["close"])
     clock.advance(minutes=1, seconds=30)
@@ -331,7 +347,7 @@ def test_end_writes_every_row_with_exact_timings(exports: Path):
     assert app.drafts.load(eid, "meeting-1") is None
     assert f"debrief.ipynb?engagement={eid}&amp;meeting=1" in app.ended_html.value
     assert "kit-action-debrief" in app.ended_html.value
-    assert app.prompts["strengths_best"].field.input.disabled
+    assert app.prompt("strengths_best").field.input.disabled
     assert app.start_button.disabled and app.end_button.disabled
 
 
@@ -344,19 +360,19 @@ def test_reopening_an_ended_meeting_is_read_only_and_corrections_are_a_new_revis
     app = open_app(exports, clock, eid)
     app.start()
     app.next()
-    app.prompts["strengths_best"].field.input.value = "First take"
+    app.prompt("strengths_best").field.input.value = "First take"
     clock.advance(minutes=25)
     assert app.end()
     assert meeting_rows(exports, eid)["goals_skipped"]["value"] == "yes"
 
     again = open_app(exports, clock, eid)
     assert "shown read-only" in again.status.value
-    assert again.prompts["strengths_best"].notes() == "First take"
-    assert again.prompts["strengths_best"].field.input.disabled
+    assert again.prompt("strengths_best").notes() == "First take"
+    assert again.prompt("strengths_best").field.input.disabled
     assert again.start_button.disabled and again.end_button.disabled
     assert "debrief.ipynb" in again.ended_html.value
     again.correct_button.click()
-    again.prompts["strengths_best"].field.input.value = "Corrected take"
+    again.prompt("strengths_best").field.input.value = "Corrected take"
     again.save_corrections_button.click()
     rows = meeting_rows(exports, eid)
     assert rows["strengths_best"]["value"] == "Corrected take"
@@ -389,17 +405,18 @@ def test_meeting_two_shows_meeting_one_notes_beside_the_followup_prompts(exports
     )
     clock = FakeClock()
     app = open_app(exports, clock, eid, meeting=2)
-    assert list(app.blocks) == ["opening", "followup", "close"]
+    assert app.timer is not None
+    assert [s.id for s in app.timer.running] == ["opening", "followup", "close"]
     page = all_text(app.widget)
     assert "BLINDSPOT-NOT-SHOWN" not in page
     for secret in SECRETS.values():
         assert secret not in page
-    progress = all_text(app.prompts["followup_progress"].box)
+    progress = all_text(app.prompt("followup_progress").box)
     assert "More patience with detail" in progress and "Not sure" in progress
-    assert "Led the launch calmly" in all_text(app.prompts["followup_changes"].box)
+    assert "Led the launch calmly" in all_text(app.prompt("followup_changes").box)
     app.start()
     app.next()
-    app.prompts["followup_progress"].field.input.value = "Much more patient"
+    app.prompt("followup_progress").field.input.value = "Much more patient"
     clock.advance(minutes=20)
     app.next()
     clock.advance(minutes=2)
@@ -418,7 +435,7 @@ def test_meeting_two_shows_meeting_one_notes_beside_the_followup_prompts(exports
 def test_meeting_two_without_meeting_one_notes_says_so(exports: Path):
     eid = engagement(exports)
     app = open_app(exports, FakeClock(), eid, meeting=2)
-    assert "Nothing saved from meeting 1" in all_text(app.prompts["followup_plan"].box)
+    assert "Nothing saved from meeting 1" in all_text(app.prompt("followup_plan").box)
 
 
 def test_training_mode_is_kept_in_the_debrief_link(exports: Path, tmp_path: Path, monkeypatch):

@@ -34,7 +34,14 @@ from .engagement_picker import EngagementPicker
 from .facilitator_card import SharedPrep, facilitator_card, load_shared_prep
 from .fields import Field, hook_class, make_field
 from .ids import InvalidEngagementId
-from .instrument import MEETING_FORM, Instrument, Item, derived_meeting_items, load_instrument
+from .instrument import (
+    MEETING_FORM,
+    Instrument,
+    Item,
+    Section,
+    derived_meeting_items,
+    load_instrument,
+)
 from .meeting_timer import MeetingTimer, PlannedSection, TimerError, format_seconds
 from .registry import Engagement, EngagementRegistry, UnknownEngagement
 from .store import Answer, ResponseStore, StoreError, Submission, utc_now
@@ -236,6 +243,10 @@ class MeetingApp:
         self.prompts: dict[str, PromptView] = {}
         self.checkpoints: dict[str, CheckpointView] = {}
         self.blocks: dict[str, w.VBox] = {}
+        # Values of parts not built yet: a part's widgets are made when it is first shown,
+        # so a page opens with a few dozen widgets rather than a few hundred.
+        self._pending: dict[str, str] = {}
+        self._earlier: dict[str, str] = {}
         self.picker: EngagementPicker | None = None
         self._loading = False
         self._correcting = False
@@ -408,6 +419,7 @@ class MeetingApp:
         self.chooser.children = (line,)
         self.change_button = change
 
+        self._earlier = self._earlier_notes() if meeting_number == 2 else {}
         self.saved = self.store.latest(eid, MEETING_FORM, meeting_number)
         draft = self.drafts.load(eid, self._draft_key())
         plan = self._plan()
@@ -417,11 +429,9 @@ class MeetingApp:
                 self._restore_draft(draft[0], draft[1], plan)
             elif self.saved is not None:
                 self.timer = MeetingTimer(plan, total_seconds=self._total(), clock=self.clock)
-                self._build_sections(name)
                 self._show_saved(self.saved)
             else:
                 self.timer = MeetingTimer(plan, total_seconds=self._total(), clock=self.clock)
-                self._build_sections(name)
                 self._say_status(
                     "Press Start when everyone has joined. Notes and times are kept as a "
                     "draft as you go."
@@ -496,24 +506,56 @@ class MeetingApp:
         )
         return f"<div class='kit-earlier-title'>From meeting 1</div>{body}"
 
-    def _build_sections(self, name: str) -> None:
+    def _items(self, kind: str) -> list[tuple[str, str]]:
+        """(section id, item id) of every item of that type in the parts that run."""
         assert self.timer is not None
-        earlier = self._earlier_notes() if self.meeting_number == 2 else {}
-        blocks: list[w.Widget] = []
-        for planned in self.timer.running:
-            section = next(s for s in self.form.sections if s.id == planned.id)
-            minutes = format_seconds(planned.budget_seconds)
-            parts: list[w.Widget] = [
-                w.HTML(
-                    f"<h3 class='kit-section-title'>{html.escape(section.title)} "
-                    f"<span class='kit-budget'>({minutes})</span></h3>"
-                    f"<p class='kit-intro'>{html.escape(section.intro)}</p>"
-                )
-            ]
+        return [
+            (planned.id, item.id)
+            for planned in self.timer.running
+            for item in self._section(planned.id).items_for(self.meeting_number)
+            if item.type == kind
+        ]
+
+    def _section(self, section_id: str) -> Section:
+        return next(s for s in self.form.sections if s.id == section_id)
+
+    def prompt(self, item_id: str) -> PromptView:
+        """The prompt's view, built with its part if that part has not been shown yet."""
+        self.section_block(self.form.section_of(item_id).id)
+        return self.prompts[item_id]
+
+    def checkpoint(self, item_id: str) -> CheckpointView:
+        self.section_block(self.form.section_of(item_id).id)
+        return self.checkpoints[item_id]
+
+    def section_block(self, section_id: str) -> w.VBox:
+        """One agenda part's widgets, made on first use and filled from pending values."""
+        if section_id in self.blocks:
+            return self.blocks[section_id]
+        assert self.timer is not None and self.engagement is not None
+        planned = self.timer.section(section_id)
+        if planned.skipped:
+            raise KeyError(f"part {section_id!r} is skipped in this meeting: it has no widgets")
+        name = self.engagement.first_name
+        section = self._section(section_id)
+        minutes = format_seconds(planned.budget_seconds)
+        parts: list[w.Widget] = [
+            w.HTML(
+                f"<h3 class='kit-section-title'>{html.escape(section.title)} "
+                f"<span class='kit-budget'>({minutes})</span></h3>"
+                f"<p class='kit-intro'>{html.escape(section.intro)}</p>"
+            )
+        ]
+        was_loading, self._loading = self._loading, True
+        try:
             for item in section.items_for(self.meeting_number):
                 if item.type == "prompt":
                     view = PromptView(
-                        item, name=name, earlier_html=self._earlier_html(item.id, earlier)
+                        item, name=name, earlier_html=self._earlier_html(item.id, self._earlier)
+                    )
+                    view.set_state(
+                        self._pending.get(item.id, ""),
+                        self._pending.get(f"{item.id}_asked") == "yes",
                     )
                     view.field.on_change(self._autosave)
                     view.asked.observe(lambda _c: self._autosave(), names="value")
@@ -521,26 +563,47 @@ class MeetingApp:
                     parts.append(view.box)
                 elif item.type == "checkpoint":
                     checkpoint = CheckpointView(item, name=name, clock=self._stamp)
+                    checkpoint.set_ticked_at(self._pending.get(item.id, ""))
                     checkpoint.field.on_change(self._autosave)
                     self.checkpoints[item.id] = checkpoint
                     parts.append(checkpoint.box)
                 else:  # pragma: no cover - the instrument only has these two in the meeting
                     raise ValueError(f"meeting item {item.id!r} has unsupported type {item.type!r}")
-            if section.id == "close":
-                reminder = w.HTML(
-                    _notice(
-                        f"Huddle: once the manager has left, stay on with {name} for a short "
-                        "huddle, then open the debrief from the link that appears after End."
-                    )
+        finally:
+            self._loading = was_loading
+        if section.id == "close":
+            reminder = w.HTML(
+                _notice(
+                    f"Huddle: once the manager has left, stay on with {name} for a short "
+                    "huddle, then open the debrief from the link that appears after End."
                 )
-                reminder.add_class("kit-huddle-reminder")
-                parts.append(reminder)
-            block = w.VBox(parts, layout=w.Layout(display="none"))
-            block.add_class("kit-section")
-            block.add_class(f"kit-meeting-section-{section.id}")
-            self.blocks[section.id] = block
-            blocks.append(block)
-        self.sections_box.children = tuple(blocks)
+            )
+            reminder.add_class("kit-huddle-reminder")
+            parts.append(reminder)
+        block = w.VBox(parts, layout=w.Layout(display="none"))
+        block.add_class("kit-section")
+        block.add_class(f"kit-meeting-section-{section.id}")
+        self.blocks[section.id] = block
+        order = [s.id for s in self.timer.running]
+        self.sections_box.children = tuple(self.blocks[sid] for sid in order if sid in self.blocks)
+        if self.saved is not None or (self.timer.ended and not self._correcting):
+            for view in self.prompts.values():
+                view.set_disabled(True)
+            for box in self.checkpoints.values():
+                box.set_disabled(True)
+        return block
+
+    def _notes(self, item_id: str) -> str:
+        view = self.prompts.get(item_id)
+        return view.notes() if view else self._pending.get(item_id, "")
+
+    def _asked(self, item_id: str) -> bool:
+        view = self.prompts.get(item_id)
+        return bool(view.asked.value) if view else self._pending.get(f"{item_id}_asked") == "yes"
+
+    def _ticked_at(self, item_id: str) -> str:
+        box = self.checkpoints.get(item_id)
+        return box.ticked_at if box else self._pending.get(item_id, "")
 
     def _stamp(self) -> str:
         return self.clock().astimezone(timezone.utc).isoformat(timespec="milliseconds")
@@ -556,6 +619,7 @@ class MeetingApp:
             if self.picker is None or child is not self.picker.widget:
                 _close_tree(child)
         self.prompts, self.checkpoints, self.blocks = {}, {}, {}
+        self._pending, self._earlier = {}, {}
         self.engagement, self.timer, self.saved, self.shared_prep = None, None, None, None
         self._correcting = False
         self.ended_html.value = ""
@@ -570,33 +634,29 @@ class MeetingApp:
         assert self.timer is not None
         return {
             "timer": self.timer.to_dict(),
-            "notes": {pid: v.notes() for pid, v in self.prompts.items()},
-            "asked": {pid: bool(v.asked.value) for pid, v in self.prompts.items()},
-            "ticks": {cid: v.ticked_at for cid, v in self.checkpoints.items()},
+            "notes": {pid: self._notes(pid) for _sid, pid in self._items("prompt")},
+            "asked": {pid: self._asked(pid) for _sid, pid in self._items("prompt")},
+            "ticks": {cid: self._ticked_at(cid) for _sid, cid in self._items("checkpoint")},
         }
 
     def _restore_draft(
         self, saved_at: str, data: dict[str, Any], plan: list[PlannedSection]
     ) -> None:
-        assert self.engagement is not None
         try:
             self.timer = MeetingTimer.from_dict(data["timer"], clock=self.clock)
         except (KeyError, TimerError) as exc:
             self.timer = MeetingTimer(plan, total_seconds=self._total(), clock=self.clock)
-            self._build_sections(self.engagement.first_name)
             self._say_status(f"The saved meeting clock could not be read ({exc}); notes restored.")
         else:
-            self._build_sections(self.engagement.first_name)
             self._say_status(
                 f"Restored the meeting in progress from the draft saved at "
                 f"{_local_time(saved_at)}; times are counted from the stored start."
             )
-        for pid, view in self.prompts.items():
-            view.set_state(
-                str(data.get("notes", {}).get(pid, "")), bool(data.get("asked", {}).get(pid))
-            )
-        for cid, checkpoint in self.checkpoints.items():
-            checkpoint.set_ticked_at(str(data.get("ticks", {}).get(cid, "") or ""))
+        notes, asked = data.get("notes") or {}, data.get("asked") or {}
+        ticks = data.get("ticks") or {}
+        self._pending = {str(k): str(v) for k, v in notes.items() if v}
+        self._pending.update({f"{k}_asked": "yes" for k, v in asked.items() if v})
+        self._pending.update({str(k): str(v) for k, v in ticks.items() if v})
 
     def _autosave(self) -> None:
         if self._loading or self._correcting or self.engagement is None or self.timer is None:
@@ -650,7 +710,10 @@ class MeetingApp:
             return False
         if not timer.ended:
             problems = {}
-            for pid, view in self.prompts.items():
+            for _sid, pid in self._items("prompt"):
+                if pid not in self.prompts and not self._pending.get(pid):
+                    continue
+                view = self.prompt(pid)
                 problem = view.field.problem()
                 view.field.show_problem(problem)
                 if problem:
@@ -681,7 +744,7 @@ class MeetingApp:
                 )
         for planned in self.timer.sections:
             sid = planned.id
-            section = next(s for s in self.form.sections if s.id == sid)
+            section = self._section(sid)
 
             def add(item_id: str, value: str, section_id: str = sid) -> None:
                 if value != "":
@@ -690,15 +753,15 @@ class MeetingApp:
             add(f"{sid}_started_at", recorded.get(f"{sid}_started_at", ""))
             for item in section.items_for(self.meeting_number):
                 if item.type == "prompt":
-                    view = self.prompts.get(item.id)
-                    notes = view.notes() if view else ""
+                    notes = "" if planned.skipped else self._notes(item.id)
                     if notes.strip():
                         answers.append(Answer(sid, item.id, item.type, notes))
-                    add(f"{item.id}_asked", "yes" if view and view.asked.value else "no")
+                    asked = not planned.skipped and self._asked(item.id)
+                    add(f"{item.id}_asked", "yes" if asked else "no")
                 elif item.type == "checkpoint":
-                    checkpoint = self.checkpoints.get(item.id)
-                    if checkpoint and checkpoint.ticked_at:
-                        answers.append(Answer(sid, item.id, item.type, checkpoint.ticked_at))
+                    ticked = "" if planned.skipped else self._ticked_at(item.id)
+                    if ticked:
+                        answers.append(Answer(sid, item.id, item.type, ticked))
             for suffix in ("ended_at", "seconds", "budget_seconds"):
                 add(f"{sid}_{suffix}", recorded.get(f"{sid}_{suffix}", ""))
             if f"{sid}_skipped" in kinds:
@@ -735,14 +798,10 @@ class MeetingApp:
         assert self.engagement is not None
         values = submission.values()
         if not just_ended:
-            self._loading = True
-            try:
-                for pid, view in self.prompts.items():
-                    view.set_state(values.get(pid, ""), values.get(f"{pid}_asked") == "yes")
-                for cid, checkpoint in self.checkpoints.items():
-                    checkpoint.set_ticked_at(values.get(cid, ""))
-            finally:
-                self._loading = False
+            self._pending = dict(values)
+        assert self.timer is not None
+        for planned in self.timer.running:
+            self.section_block(planned.id)
         for view in self.prompts.values():
             view.set_disabled(True)
         for checkpoint in self.checkpoints.values():
@@ -763,16 +822,16 @@ class MeetingApp:
             "It is shown read-only."
         )
         rows = []
-        for planned in self._plan_from(values):
-            actual = values.get(f"{planned[0]}_seconds", "")
-            budget = values.get(f"{planned[0]}_budget_seconds", "")
+        for part_id, title in self._plan_from(values):
+            actual = values.get(f"{part_id}_seconds", "")
+            budget = values.get(f"{part_id}_budget_seconds", "")
             shown = (
                 "skipped"
-                if values.get(f"{planned[0]}_skipped") == "yes"
+                if values.get(f"{part_id}_skipped") == "yes"
                 else (format_seconds(float(actual)) if actual else "—")
             )
             rows.append(
-                f"<tr><td>{html.escape(planned[1])}</td>"
+                f"<tr><td>{html.escape(title)}</td>"
                 f"<td>{format_seconds(float(budget)) if budget else '—'}</td><td>{shown}</td></tr>"
             )
         total = values.get("meeting_seconds", "")
@@ -879,9 +938,11 @@ class MeetingApp:
         self.meeting_toggle.disabled = timer.in_progress
         if self.saved is None:
             current = timer.current.id if timer.current and timer.in_progress else None
-            for sid, block in self.blocks.items():
+            for planned in timer.running:
+                sid = planned.id
                 show = sid == current or (timer.ended and timer.visited(sid))
-                block.layout.display = "" if show else "none"
+                if show or sid in self.blocks:
+                    self.section_block(sid).layout.display = "" if show else "none"
             disabled = timer.ended
             for view in self.prompts.values():
                 view.set_disabled(disabled)

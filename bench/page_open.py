@@ -1,0 +1,237 @@
+"""How long the meeting page takes to become usable, cold kernel against the preheated pool.
+
+    .venv/bin/python bench/page_open.py [--runs 5]
+
+Opens ``meeting.ipynb?engagement=<id>&meeting=1`` in headless Chromium and times from
+``page.goto`` to the Start button being enabled (the first thing a coach clicks):
+
+1. Voila as it comes (no voila.json: a new kernel is started and runs the notebook on
+   each request);
+2. the kit's voila.json (a preheated kernel pool; the script waits for the pool to
+   refill between runs, as a coach's next page would find it).
+
+Prints the medians, their ratio, and the resident memory of a live meeting kernel
+(target under 80 MiB: pandas must stay out of the live app). One warm-up run per
+mode fills the browser cache and is not counted. Everything happens in a temporary
+folder (data, HOME, Jupyter and IPython dirs); both servers are stopped at the end.
+Figures only: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+TARGET_PRELOADED_S = 1.3
+TARGET_RSS_MIB = 80.0
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+READY = "button.kit-action-start:not([disabled])"
+
+
+def isolate(sandbox: Path) -> None:
+    """Keep Jupyter, IPython and Chromium out of $HOME (children inherit this)."""
+    for var in (
+        "HOME",
+        "JUPYTER_RUNTIME_DIR",
+        "JUPYTER_DATA_DIR",
+        "JUPYTER_CONFIG_DIR",
+        "IPYTHONDIR",
+        "XDG_CONFIG_HOME",
+        "XDG_CACHE_HOME",
+        "MPLCONFIGDIR",
+    ):
+        folder = sandbox / var.lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ[var] = str(folder)
+    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
+
+
+def seed(root: Path) -> str:
+    """One engagement with a submitted prep, written through the kit's API."""
+    from widgets.instrument import load_instrument
+    from widgets.registry import EngagementRegistry
+    from widgets.store import Answer, ResponseStore
+
+    eid = EngagementRegistry(root).create(first_name="Bench", start_date=date(2026, 9, 1))
+    prep = load_instrument().form("prep")
+    values = {
+        "success": "A clear view of my strengths",
+        "asks": "feedback",
+        "opening_lead": "coach",
+        "closing_lead": "coach",
+        "goal_alignment_ok": "yes",
+        "text_consent": "no",
+    }
+    ResponseStore(root).submit(
+        engagement_id=eid.engagement_id,
+        form="prep",
+        meeting_number=1,
+        answers=[Answer(prep.section_of(k).id, k, prep.item(k).type, v) for k, v in values.items()],
+        instrument_version=load_instrument().version,
+    )
+    return eid.engagement_id
+
+
+def kernels(server) -> dict[int, object]:
+    import psutil
+
+    found = {}
+    for pid in server.kernel_pids():
+        try:
+            process = psutil.Process(pid)
+            if "ipykernel" in " ".join(process.cmdline()):
+                found[pid] = process
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+def wait_quiet(server, seen: set[int], *, want_new: bool, timeout: float = 45.0) -> None:
+    """Wait until a fresh kernel exists (if wanted) and every kernel is idle."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline:
+        live = kernels(server)
+        fresh = set(live) - seen
+        if want_new and not fresh:
+            time.sleep(0.2)
+            continue
+        busy = False
+        for process in live.values():
+            try:
+                busy = busy or process.cpu_percent(interval=0.25) > 3.0  # type: ignore[attr-defined]
+            except psutil.NoSuchProcess:
+                continue
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:
+            return
+    print("  (kernels did not settle in time; measuring anyway)")
+
+
+def rss_mib(process) -> float:
+    return process.memory_info().rss / (1024 * 1024)
+
+
+def measure(server, browser, url: str, runs: int, *, preheated: bool) -> tuple[list[float], float]:
+    context = browser.new_context()
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(server.url) else route.abort()
+        ),
+    )
+    times: list[float] = []
+    live_rss = 0.0
+    seen: set[int] = set(kernels(server))
+    wait_quiet(server, seen, want_new=False)
+    for run in range(runs + 1):
+        before = set(kernels(server))
+        seen |= before
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector(READY, timeout=120_000)
+        elapsed = time.perf_counter() - started
+        if run > 0:
+            times.append(elapsed)
+        label = "warm-up" if run == 0 else f"run {run}"
+        print(f"  {label}: {elapsed:.2f} s")
+        if run == runs:
+            page.click(READY)
+            page.wait_for_selector("button.kit-action-end:not([disabled])")
+            live = kernels(server)
+            # The page's kernel: the pool's kernel it took, or the one started for it.
+            mine = [p for pid, p in live.items() if (pid in before) == preheated]
+            if mine:
+                live_rss = max(rss_mib(p) for p in mine)
+        page.close()
+        if run < runs:
+            # The pool refills with a kernel started after `before` was taken.
+            wait_quiet(server, seen, want_new=preheated)
+    context.close()
+    return times, live_rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.voila_server import VoilaServer
+
+    sandbox = Path(tempfile.mkdtemp(prefix="kit-bench-page-"))
+    isolate(sandbox)
+    results: dict[str, tuple[list[float], float]] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for mode, project_config in (("cold", False), ("preheated", True)):
+                data = sandbox / f"data-{mode}"
+                data.mkdir()
+                eid = seed(data)
+                server = VoilaServer(repo=REPO, exports=data, use_project_config=project_config)
+                server.start()
+                try:
+                    url = f"{server.url}/voila/render/meeting.ipynb?engagement={eid}&meeting=1"
+                    title = "Voila as it comes" if mode == "cold" else "kit voila.json"
+                    print(f"{title} ({mode} kernel):")
+                    results[mode] = measure(
+                        server, browser, url, args.runs, preheated=project_config
+                    )
+                finally:
+                    server.stop()
+            browser.close()
+    finally:
+        shutil.rmtree(sandbox, ignore_errors=True)
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print()
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {load:.1f}; {args.runs} runs per mode, medians"
+    )
+    cold = statistics.median(results["cold"][0])
+    warm = statistics.median(results["preheated"][0])
+    print(f"page open to Start enabled, Voila as it comes (cold kernel): {cold:.2f} s")
+    verdict = "met" if warm <= TARGET_PRELOADED_S else "missed"
+    print(
+        f"page open to Start enabled, kit voila.json (preheated):     {warm:.2f} s "
+        f"(target <= {TARGET_PRELOADED_S} s: {verdict})"
+    )
+    print(f"ratio cold / preheated: {cold / warm:.2f}")
+    for mode in ("cold", "preheated"):
+        rss = results[mode][1]
+        verdict = "met" if 0 < rss < TARGET_RSS_MIB else "missed"
+        print(
+            f"RSS of a live meeting kernel ({mode}): {rss:.1f} MiB "
+            f"(target < {TARGET_RSS_MIB:.0f} MiB: {verdict})"
+        )
+
+
+if __name__ == "__main__":
+    main()
