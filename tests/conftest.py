@@ -44,6 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "XDG_CACHE_HOME": "xdg-cache",
         "MPLCONFIGDIR": "matplotlib",
         "ALIGNMENT_KIT_EXPORTS": "exports-session",
+        "ALIGNMENT_KIT_TRAINING_DIR": "training-session",
     }.items():
         folder = _SANDBOX / sub
         folder.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -119,37 +120,72 @@ def reset_training(root: Path) -> None:
             child.unlink()
 
 
-def _reset_clicked(root: Path, message: w.HTML) -> None:
-    try:
-        reset_training(root)
-    except RuntimeError as exc:
-        message.value = f"<div class='kit-notice kit-notice-error'>{html.escape(str(exc))}</div>"
-        return
-    message.value = (
-        "<div class='kit-notice kit-notice-ok'>Training data emptied. "
-        "Reload the page to start again.</div>"
+def _training_bar(context: AppContext, on_data_changed: Callable[[], None] | None) -> w.VBox:
+    """The banner every training page carries, with reset and one-click samples."""
+    message = w.HTML()
+    message.add_class("kit-training-message")
+
+    def say(text: str, kind: str) -> None:
+        message.value = f"<div class='kit-notice kit-notice-{kind}'>{html.escape(text)}</div>"
+
+    def reset(_button: w.Button) -> None:
+        try:
+            reset_training(context.root)
+        except RuntimeError as exc:
+            say(str(exc), "error")
+            return
+        say("Training data emptied.", "ok")
+        if on_data_changed is not None:
+            on_data_changed()
+
+    def load(_button: w.Button) -> None:
+        from .samples import load_samples  # the generator is only needed on this click
+
+        try:
+            samples = load_samples(context.root)
+        except RuntimeError as exc:
+            say(str(exc), "error")
+            return
+        names = ", ".join(f"{s.engagement.first_name} ({s.description})" for s in samples)
+        say(f"Loaded {len(samples)} sample engagements: {names}.", "ok")
+        if on_data_changed is not None:
+            on_data_changed()
+
+    samples_button = w.Button(description="Load sample engagements", icon="users")
+    samples_button.add_class("kit-action-load-samples")
+    samples_button.on_click(load)
+    reset_button = w.Button(description="Reset training data", icon="trash")
+    reset_button.add_class("kit-action-reset-training")
+    reset_button.on_click(reset)
+    bar = w.VBox(
+        [
+            w.HTML(
+                "<div class='kit-training-banner' role='status'><b>Training mode.</b> "
+                "Made-up engagements only: nothing here is saved to program data.</div>"
+            ),
+            w.HBox([samples_button, reset_button]),
+            message,
+        ]
     )
+    bar.add_class("kit-training")
+    return bar
 
 
-def page_header(title: str, intro: str, context: AppContext) -> w.VBox:
-    """Stylesheet, the training banner when in training mode, then title and intro."""
+def page_header(
+    title: str,
+    intro: str,
+    context: AppContext,
+    *,
+    on_data_changed: Callable[[], None] | None = None,
+) -> w.VBox:
+    """Stylesheet, the training banner when in training mode, then title and intro.
+
+    ``on_data_changed`` lets the page refresh its lists after a reset or after samples
+    are loaded from the banner.
+    """
     parts: list[w.Widget] = [stylesheet()]
     if context.training:
-        message = w.HTML()
-        reset = w.Button(description="Reset training data", icon="trash")
-        reset.add_class("kit-action-reset-training")
-        reset.on_click(lambda _b: _reset_clicked(context.root, message))
-        banner = w.VBox(
-            [
-                w.HTML(
-                    "<div class='kit-training-banner' role='status'><b>Training mode.</b> "
-                    "Made-up engagements only: nothing here is saved to program data.</div>"
-                ),
-                w.HBox([reset, message]),
-            ]
-        )
-        banner.add_class("kit-training")
-        parts.append(banner)
+        parts.append(_training_bar(context, on_data_changed))
     parts.append(
         w.HTML(f"<h2>{html.escape(title)}</h2><p class='kit-intro'>{html.escape(intro)}</p>")
     )

@@ -263,7 +263,12 @@ class DebriefApp:
         home = self.context.link("home.ipynb")
         self.widget = w.VBox(
             [
-                page_header(self.form.title, self.form.intro, self.context),
+                page_header(
+                    self.form.title,
+                    self.form.intro,
+                    self.context,
+                    on_data_changed=self.picker.refresh,
+                ),
                 w.HTML(
                     f"<a class='kit-action-home kit-home-link' href='{html.escape(home)}'>"
                     "← All engagements</a>"

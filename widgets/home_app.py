@@ -172,6 +172,7 @@ class HomeApp:
                     "Where each engagement stands, and the way into each step. Only first "
                     "names and progress are shown here, so it is safe to share this screen.",
                     self.context,
+                    on_data_changed=self.reload,
                 ),
                 self.message,
                 self.picker.widget,

@@ -90,7 +90,10 @@ class PrepApp:
         self.widget = w.VBox(
             [
                 page_header(
-                    "Preparation session", self.instrument.form("prep").intro, self.context
+                    "Preparation session",
+                    self.instrument.form("prep").intro,
+                    self.context,
+                    on_data_changed=self.picker.refresh,
                 ),
                 self.settings_message,
                 self.picker.widget,

@@ -1,0 +1,82 @@
+"""Sample engagements load into training mode at the stages a trainer needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.widget_tree import find_by_class, visible_text
+from widgets.app_shell import training_dir
+from widgets.drafts import DraftStore
+from widgets.journey import engagement_status
+from widgets.meeting_app import MeetingApp
+from widgets.prep_app import PrepApp
+from widgets.samples import SAMPLE_STAGES, load_samples
+from widgets.store import ResponseStore
+
+
+@pytest.fixture
+def training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: Path) -> Path:
+    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(tmp_path / "training"))
+    return training_dir()
+
+
+def test_one_sample_per_stage_with_the_right_steps_done(training: Path):
+    samples = load_samples(training)
+    assert [s.stage for s in samples] == list(SAMPLE_STAGES)
+    assert len({s.engagement.first_name for s in samples}) == len(samples)
+    store, drafts = ResponseStore(training), DraftStore(training)
+    done = {
+        s.stage: {
+            st.step.key
+            for st in engagement_status(s.engagement, store, drafts).steps
+            if st.state == "done"
+        }
+        for s in samples
+    }
+    assert done["checklist"] == {"checklist"}
+    assert done["prepared"] == {"checklist", "prep"}
+    assert done["meeting_live"] == {"checklist", "prep"}
+    assert done["debriefed"] == {"checklist", "prep", "meeting-1", "debrief-1"}
+    assert done["second_meeting"] == {
+        "checklist",
+        "prep",
+        "meeting-1",
+        "debrief-1",
+        "prep-2",
+        "meeting-2",
+        "debrief-2",
+    }
+
+
+def test_the_live_sample_meeting_resumes_half_way_with_its_clock_running(training: Path):
+    live = next(s for s in load_samples(training) if s.stage == "meeting_live")
+    app = MeetingApp(
+        root=training, params={"engagement": live.engagement.engagement_id, "meeting": "1"}
+    )
+    try:
+        assert app.timer is not None and app.timer.in_progress
+        assert app.timer.current is not None and app.timer.current.id == "strengths"
+        assert 13 * 60 < app.timer.elapsed() < 16 * 60
+        assert "calm under pressure" in app.prompt("strengths_best").notes()
+    finally:
+        app.close()
+
+
+def test_samples_are_refused_outside_a_training_folder(exports: Path):
+    with pytest.raises(RuntimeError, match="not a training folder"):
+        load_samples(exports)
+    assert not (exports / "responses.csv").exists()
+
+
+def test_one_click_in_the_banner_loads_samples_into_the_picker(training: Path):
+    app = PrepApp(params={"training": "1"})
+    [button] = find_by_class(app.widget, "kit-action-load-samples")
+    button.click()
+    assert "Loaded 5 sample engagements" in visible_text(app.widget)
+    labels = [label for label, _ in app.picker.dropdown.options]
+    assert len(labels) == 6  # the prompt line plus five samples
+    [reset] = find_by_class(app.widget, "kit-action-reset-training")
+    reset.click()
+    assert [label for label, _ in app.picker.dropdown.options] == ["Choose an engagement…"]
