@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -148,8 +149,7 @@ def measure(server, browser, url: str, runs: int, *, preheated: bool) -> tuple[l
     seen: set[int] = set(kernels(server))
     wait_quiet(server, seen, want_new=False)
     for run in range(runs + 1):
-        before = set(kernels(server))
-        seen |= before
+        seen |= set(kernels(server))
         page = context.new_page()
         started = time.perf_counter()
         page.goto(url)
@@ -162,14 +162,15 @@ def measure(server, browser, url: str, runs: int, *, preheated: bool) -> tuple[l
         if run == runs:
             page.click(READY)
             page.wait_for_selector("button.kit-action-end:not([disabled])")
-            live = kernels(server)
-            # The page's kernel: the pool's kernel it took, or the one started for it.
-            mine = [p for pid, p in live.items() if (pid in before) == preheated]
-            if mine:
-                live_rss = max(rss_mib(p) for p in mine)
+            # The page's own kernel, by the id Voila puts in the page (every notebook
+            # has a pool kernel of its own, so "the newest" or "the oldest" would lie).
+            found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.content())
+            for process in kernels(server).values():
+                if found and f"kernel-{found.group(1)}.json" in " ".join(process.cmdline()):
+                    live_rss = rss_mib(process)
         page.close()
         if run < runs:
-            # The pool refills with a kernel started after `before` was taken.
+            # The pool refills with a kernel started after this run began.
             wait_quiet(server, seen, want_new=preheated)
     context.close()
     return times, live_rss
