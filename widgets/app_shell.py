@@ -30,6 +30,7 @@ __all__ = [
     "page_header",
     "training_dir",
     "is_training_folder",
+    "mark_training_folder",
     "reset_training",
     "TRAINING_MARKER",
 ]
@@ -55,11 +56,12 @@ def training_dir() -> Path:
             "training data must live elsewhere."
         )
     root.mkdir(parents=True, exist_ok=True)
-    _mark_as_training(root)
+    mark_training_folder(root)
     return root
 
 
-def _mark_as_training(root: Path) -> None:
+def mark_training_folder(root: Path) -> None:
+    """Mark a folder as training data, so exports refuse it and reset may empty it."""
     marker = root / TRAINING_MARKER
     if not marker.exists():
         marker.write_text(_MARKER_TEXT, encoding="utf-8")
@@ -94,7 +96,7 @@ def app_context(params: dict[str, str] | None = None, *, root: Path | None = Non
     elif training:
         if root.resolve() == exports_dir():
             raise RuntimeError("Training mode cannot use the real exports folder.")
-        _mark_as_training(root)
+        mark_training_folder(root)
     return AppContext(root=root, training=training, params=params)
 
 
