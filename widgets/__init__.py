@@ -10,23 +10,30 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = [
-    "build_prep_app",
-    "write_codebook",
-    "load_instrument",
-    "ResponseStore",
-    "EngagementRegistry",
-    "exports_dir",
-]
-
+# Public name -> the module that defines it (imported on first use).
 _LAZY = {
+    # coach apps
+    "build_home_app": "widgets.home_app",
     "build_prep_app": "widgets.prep_app",
-    "write_codebook": "widgets.codebook",
+    "build_meeting_app": "widgets.meeting_app",
+    "build_debrief_app": "widgets.debrief_app",
+    # trainers
+    "start_walkthrough": "widgets.walkthrough",
+    "load_samples": "widgets.samples",
+    # data: instrument, store, registry
     "load_instrument": "widgets.instrument",
     "ResponseStore": "widgets.store",
     "EngagementRegistry": "widgets.registry",
     "exports_dir": "widgets.paths",
+    "write_codebook": "widgets.codebook",
+    # analysts (pandas)
+    "load_responses": "widgets.loader",
+    "wide_sessions": "widgets.loader",
+    "export_program": "widgets.export",
+    "build_analysis_app": "widgets.analysis_app",
 }
+
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name: str) -> Any:
