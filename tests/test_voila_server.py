@@ -42,13 +42,23 @@ def test_sources_are_stripped_from_the_page(voila_server: VoilaServer):
     ],
 )
 def test_data_cannot_be_fetched_through_voila(voila_server: VoilaServer, path: str):
-    (voila_server.exports / "responses.csv").write_text("record_id\nSECRET-ROW\n")
-    private = voila_server.exports / "private"
-    private.mkdir(exist_ok=True)
-    (private / "engagements.csv").write_text("first_name\nSECRET-NAME\n")
-    status, body = voila_server.get(path)
-    assert status in (403, 404), f"{path} answered {status}"
-    assert "SECRET" not in body
+    # Marker files stand in for data; removed afterwards so the shared server's store
+    # stays usable for the tests that follow.
+    planted = [
+        voila_server.exports / "secret-probe.csv",
+        voila_server.exports / "private" / "secret-probe.csv",
+    ]
+    for file in planted:
+        file.parent.mkdir(exist_ok=True)
+        file.write_text("first_name\nSECRET-NAME\n")
+    try:
+        for probe in (path, path.replace("responses.csv", "secret-probe.csv")):
+            status, body = voila_server.get(probe.replace("engagements.csv", "secret-probe.csv"))
+            assert status in (403, 404), f"{probe} answered {status}"
+            assert "SECRET" not in body and "record_id" not in body
+    finally:
+        for file in planted:
+            file.unlink(missing_ok=True)
 
 
 def test_voila_json_keeps_coaches_safe():
