@@ -25,13 +25,13 @@ $(TEST_INSTALLED): pyproject.toml | $(BIN)/python
 	touch $@ $(INSTALLED)
 
 run: $(INSTALLED)
-	@echo "Coach apps: http://127.0.0.1:$(PORT)/voila/render/prep.ipynb"
+	@echo "Coach apps: http://127.0.0.1:$(PORT)/voila/render/home.ipynb"
 	$(BIN)/voila notebooks --port=$(PORT) --no-browser --Voila.ip=127.0.0.1
 
 # Training mode: its own port and its own git-ignored data folder (training/), with a
 # banner on every page; nothing can reach the real exports.
 train: $(INSTALLED)
-	@echo "Training apps: http://127.0.0.1:$(TRAIN_PORT)/voila/render/prep.ipynb"
+	@echo "Training apps: http://127.0.0.1:$(TRAIN_PORT)/voila/render/walkthrough.ipynb"
 	ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
 	  $(BIN)/voila notebooks --port=$(TRAIN_PORT) --no-browser --Voila.ip=127.0.0.1
 
@@ -44,6 +44,8 @@ lint: $(TEST_INSTALLED)
 
 bench: $(TEST_INSTALLED)
 	$(BIN)/python bench/save_latency.py
+	$(BIN)/python bench/page_open.py
+	$(BIN)/python bench/analysis_load.py
 
 clean-venv:
 	rm -rf $(VENV)
