@@ -23,7 +23,7 @@ import ipywidgets as w
 from .app_shell import app_context, page_header
 from .codebook import ensure_codebook
 from .drafts import DraftStore
-from .engagement_picker import EngagementPicker
+from .engagement_picker import EngagementPicker, meeting_from_link, meeting_number_toggle
 from .form_view import FormView
 from .instrument import Form, Instrument, derived_meeting_items, load_instrument
 from .registry import Engagement, EngagementRegistry
@@ -223,13 +223,7 @@ class DebriefApp:
         self._ticker = _Ticker(tick_seconds, self.refresh_clock) if tick_seconds else None
 
         self.picker = EngagementPicker(self.registry)
-        self.meeting_toggle = w.ToggleButtons(
-            options=[("First meeting", 1), ("Second meeting", 2)],
-            value=1,
-            description="Debrief of the",
-            style={"description_width": "initial"},
-        )
-        self.meeting_toggle.add_class("kit-debrief-meeting_number")
+        self.meeting_toggle = meeting_number_toggle("Debrief of the", "debrief")
         self.clock_html = w.HTML()
         self.clock_html.add_class("kit-debrief-clock")
         self.start_button = w.Button(description="Start the 15 minutes", icon="play")
@@ -285,10 +279,11 @@ class DebriefApp:
 
     # -- opening ------------------------------------------------------------------------
     def _apply_params(self, params: dict[str, str]) -> None:
-        if params.get("meeting") in ("1", "2"):
-            self.meeting_toggle.value = int(params["meeting"])
-        elif params.get("meeting"):
-            self.picker._say(f"Meeting number {params['meeting']!r} is not 1 or 2.", error=True)
+        number, problem = meeting_from_link(params)
+        if number is not None:
+            self.meeting_toggle.value = number
+        elif problem:
+            self.picker._say(problem, error=True)
         engagement_id = params.get("engagement", "")
         if engagement_id and self.picker.pick(engagement_id):
             if params.get("view") == "summary" and self._saved() is not None:

@@ -10,7 +10,12 @@ import ipywidgets as w
 from .ids import InvalidEngagementId
 from .registry import Engagement, EngagementRegistry, RegistryError, UnknownEngagement
 
-__all__ = ["EngagementPicker", "NEW_ENGAGEMENT_FIELDS"]
+__all__ = [
+    "EngagementPicker",
+    "NEW_ENGAGEMENT_FIELDS",
+    "meeting_number_toggle",
+    "meeting_from_link",
+]
 
 NEW_ENGAGEMENT_FIELDS = ("first_name", "coach", "program", "cohort", "start_date")
 _PLACEHOLDERS = {
@@ -134,3 +139,25 @@ class EngagementPicker:
     def _notify(self) -> None:
         for listener in self._listeners:
             listener(self.engagement)
+
+
+def meeting_number_toggle(description: str, form_id: str) -> w.ToggleButtons:
+    """First or second alignment meeting: the same choice on every app page."""
+    toggle = w.ToggleButtons(
+        options=[("First meeting", 1), ("Second meeting", 2)],
+        value=1,
+        description=description,
+        style={"description_width": "initial"},
+    )
+    toggle.add_class(f"kit-{form_id}-meeting_number")
+    return toggle
+
+
+def meeting_from_link(params: dict[str, str]) -> tuple[int | None, str]:
+    """The ``meeting`` parameter of a link: its number, or a message saying what is wrong."""
+    value = params.get("meeting", "")
+    if value in ("1", "2"):
+        return int(value), ""
+    if value:
+        return None, f"Meeting number {value!r} is not 1 or 2."
+    return None, ""

@@ -30,7 +30,7 @@ import ipywidgets as w
 
 from .app_shell import app_context, page_header
 from .drafts import DraftStore
-from .engagement_picker import EngagementPicker
+from .engagement_picker import EngagementPicker, meeting_from_link, meeting_number_toggle
 from .facilitator_card import SharedPrep, facilitator_card, load_shared_prep
 from .fields import Field, hook_class, make_field
 from .ids import InvalidEngagementId
@@ -45,6 +45,7 @@ from .instrument import (
 from .meeting_timer import MeetingTimer, PlannedSection, TimerError, format_seconds
 from .registry import Engagement, EngagementRegistry, UnknownEngagement
 from .store import Answer, ResponseStore, StoreError, Submission, utc_now
+from .ui_text import local_time
 
 __all__ = ["FOLLOWUP_CONTEXT", "MeetingApp", "build_meeting_app"]
 
@@ -85,13 +86,6 @@ _EARLIER_LABELS = {
     "insights_gift": "The one gift",
     "go_deeper": "Debrief 1: go deeper next session?",
 }
-
-
-def _local_time(stamp: str, fmt: str = "%H:%M:%S") -> str:
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime(fmt)
-    except ValueError:
-        return stamp
 
 
 def _notice(text: str, kind: str = "") -> str:
@@ -194,7 +188,7 @@ class CheckpointView:
 
     def _show_time(self) -> None:
         self.when.value = (
-            f"<span class='kit-tick-time'>ticked at {_local_time(self.ticked_at)}</span>"
+            f"<span class='kit-tick-time'>ticked at {local_time(self.ticked_at, '%H:%M:%S')}</span>"
             if self.ticked_at
             else ""
         )
@@ -256,13 +250,7 @@ class MeetingApp:
         self._kicker: threading.Thread | None = None
         self._closed = False
 
-        self.meeting_toggle = w.ToggleButtons(
-            options=[("First meeting", 1), ("Second meeting", 2)],
-            value=1,
-            description="Meeting",
-            style={"description_width": "initial"},
-        )
-        self.meeting_toggle.add_class("kit-meeting-meeting_number")
+        self.meeting_toggle = meeting_number_toggle("Meeting", "meeting")
         self.chooser = w.VBox()
         self.chooser.add_class("kit-meeting-chooser")
         self.status = w.HTML()
@@ -342,11 +330,9 @@ class MeetingApp:
 
     # -- opening ------------------------------------------------------------------------
     def _apply_params(self, params: dict[str, str]) -> None:
-        problem = ""
-        if params.get("meeting") in ("1", "2"):
-            self.meeting_toggle.value = int(params["meeting"])
-        elif params.get("meeting"):
-            problem = f"Meeting number {params['meeting']!r} is not 1 or 2."
+        number, problem = meeting_from_link(params)
+        if number is not None:
+            self.meeting_toggle.value = number
         engagement_id = params.get("engagement", "")
         if engagement_id:
             try:
@@ -650,7 +636,7 @@ class MeetingApp:
         else:
             self._say_status(
                 f"Restored the meeting in progress from the draft saved at "
-                f"{_local_time(saved_at)}; times are counted from the stored start."
+                f"{local_time(saved_at, '%H:%M:%S')}; times are counted from the stored start."
             )
         notes, asked = data.get("notes") or {}, data.get("asked") or {}
         ticks = data.get("ticks") or {}
@@ -671,7 +657,7 @@ class MeetingApp:
             self._say_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
             return
         if self.timer.in_progress:
-            self._say_status(f"Draft saved {_local_time(stamp)}.")
+            self._say_status(f"Draft saved {local_time(stamp, '%H:%M:%S')}.")
 
     def _say_status(self, text: str, kind: str = "") -> None:
         self.status.value = (
@@ -814,7 +800,7 @@ class MeetingApp:
             engagement=self.engagement.engagement_id,
             meeting=self.meeting_number,
         )
-        when = _local_time(submission.recorded_at, "%d %b %H:%M")
+        when = local_time(submission.recorded_at, "%d %b %H:%M")
         lead = (
             f"Meeting ended and saved at {when}."
             if just_ended

@@ -15,7 +15,7 @@ import ipywidgets as w
 from .app_shell import app_context, page_header
 from .codebook import ensure_codebook
 from .drafts import DraftStore
-from .engagement_picker import EngagementPicker
+from .engagement_picker import EngagementPicker, meeting_from_link, meeting_number_toggle
 from .fields import DateField
 from .form_view import FormView
 from .instrument import Instrument, load_instrument
@@ -52,13 +52,7 @@ class PrepApp:
         self._loading = False
 
         self.picker = EngagementPicker(self.registry)
-        self.meeting_toggle = w.ToggleButtons(
-            options=[("First meeting", 1), ("Second meeting", 2)],
-            value=1,
-            description="Preparing for",
-            style={"description_width": "initial"},
-        )
-        self.meeting_toggle.add_class("kit-prep-meeting_number")
+        self.meeting_toggle = meeting_number_toggle("Preparing for", "prep")
         self.status = w.HTML()
         self.status.add_class("kit-status")
         self.timing = w.HTML()
@@ -107,10 +101,11 @@ class PrepApp:
 
     # -- opening ------------------------------------------------------------------------
     def _apply_params(self, params: dict[str, str]) -> None:
-        if params.get("meeting") in ("1", "2"):
-            self.meeting_toggle.value = int(params["meeting"])
-        elif params.get("meeting"):
-            self.picker._say(f"Meeting number {params['meeting']!r} is not 1 or 2.", error=True)
+        number, problem = meeting_from_link(params)
+        if number is not None:
+            self.meeting_toggle.value = number
+        elif problem:
+            self.picker._say(problem, error=True)
         engagement_id = params.get("engagement", "")
         if engagement_id:
             self.picker.pick(engagement_id)

@@ -8,10 +8,10 @@ from datetime import datetime
 __all__ = ["local_time", "status_html"]
 
 
-def local_time(stamp: str) -> str:
+def local_time(stamp: str, fmt: str = "%d %b %H:%M:%S") -> str:
     """Show a stored UTC timestamp in the coach's local time, briefly."""
     try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%d %b %H:%M:%S")
+        return datetime.fromisoformat(stamp).astimezone().strftime(fmt)
     except ValueError:
         return stamp
 
