@@ -17,7 +17,13 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from .paths import REPO_ROOT, exports_dir
+from .paths import (
+    REPO_ROOT,
+    TRAINING_MARKER,
+    exports_dir,
+    is_training_folder,
+    mark_training_folder,
+)
 from .request import query_params
 from .style import stylesheet
 
@@ -37,12 +43,7 @@ __all__ = [
 
 TRAINING_ENV = "ALIGNMENT_KIT_TRAINING"
 TRAINING_DIR_ENV = "ALIGNMENT_KIT_TRAINING_DIR"
-TRAINING_MARKER = "TRAINING"
 _TRUE = {"1", "true", "yes", "on"}
-_MARKER_TEXT = (
-    "This folder holds made-up training engagements. It is not program data: the program\n"
-    "export refuses any folder that contains this file.\n"
-)
 
 
 def training_dir() -> Path:
@@ -58,18 +59,6 @@ def training_dir() -> Path:
     root.mkdir(parents=True, exist_ok=True)
     mark_training_folder(root)
     return root
-
-
-def mark_training_folder(root: Path) -> None:
-    """Mark a folder as training data, so exports refuse it and reset may empty it."""
-    marker = root / TRAINING_MARKER
-    if not marker.exists():
-        marker.write_text(_MARKER_TEXT, encoding="utf-8")
-
-
-def is_training_folder(folder: Path) -> bool:
-    """True for a folder that holds training data (it carries the marker file)."""
-    return (folder / TRAINING_MARKER).exists()
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from .loader import (
     resolve_sources,
     wide_sessions,
 )
+from .paths import TRAINING_MARKER, is_training_folder
 from .store import read_table, write_table
 
 __all__ = [
@@ -66,7 +67,6 @@ __all__ = [
 ]
 
 KEY_ENV = "ALIGNMENT_KIT_EXPORT_KEY"
-TRAINING_MARKER = "TRAINING"
 MIN_KEY_LENGTH = 16
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -132,7 +132,7 @@ def _refuse_training(sources: Sequence[str | os.PathLike[str]]) -> None:
         candidates = [path] if path.is_dir() else []
         candidates += _source_folders([raw]) if path.exists() or "*" in str(raw) else []
         for folder in candidates:
-            if (folder / TRAINING_MARKER).exists():
+            if is_training_folder(folder):
                 raise ExportError(
                     f"{folder} is marked as training data (it holds a {TRAINING_MARKER} "
                     "file). Training engagements are made up and must never enter a "
