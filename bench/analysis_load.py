@@ -13,8 +13,12 @@ fresh process so peak memory is its own:
   file only grows by appends, and a grown file parses only its new rows).
 
 Time is wall-clock from after the imports; peak memory is the process's peak RSS above
-what it used after the imports. Prints figures and whether the target (under 3 s and
-at least 2x faster than the baseline) was met; never fails on timings.
+what it used after the imports. The headline (``RESULT``) is the first load, judged
+against the target (under 3 s and at least 2x faster than the baseline); the cached
+figure is printed beside it but is not what the target is judged on. Never fails on
+timings. The pandas and pyarrow versions are printed because they move the baseline:
+with pyarrow installed, ``read_csv`` stores text as Arrow strings and is several times
+faster than with Python string objects.
 """
 
 from __future__ import annotations
@@ -52,6 +56,28 @@ def _rss_mib() -> float:
     # ru_maxrss is KiB on Linux, bytes on macOS.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _versions() -> str:
+    """pandas and pyarrow versions: with pyarrow installed pandas' own read_csv (the
+    baseline) builds Arrow-backed strings and gets several times faster."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for name in ("pandas", "pyarrow"):
+        try:
+            parts.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} not installed")
+    return ", ".join(parts)
+
+
+def _load() -> str:
+    """The 1-minute load average: on a busy machine every figure is slower."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "unknown"
 
 
 def write_program(folder: Path, rows: int, seed: int = 1) -> tuple[int, int]:
@@ -168,6 +194,7 @@ def main() -> int:
         rows, engagements = write_program(data, args.rows)
         size = (data / "responses.csv").stat().st_size / 1024**2
         print(f"python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}")
+        print(f"{_versions()}; load average {_load()}")
         print(
             f"wrote {rows:,} rows ({engagements:,} engagements, {size:.0f} MiB) in "
             f"{time.perf_counter() - started:.1f} s"
@@ -188,14 +215,19 @@ def main() -> int:
         print(f"median of {args.runs} runs, each in a fresh process:")
         for key, label in labels.items():
             print(f"  {label:<55} {median[key]:6.2f} s   peak +{peak[key]:5.0f} MiB")
-        for key in ("first", "later"):
-            ratio = median["baseline"] / median[key]
-            ok = median[key] < TARGET_SECONDS and ratio >= TARGET_RATIO
-            print(
-                f"  ratio baseline/kit ({key} load): {ratio:4.2f}x   "
-                f"target < {TARGET_SECONDS:.0f} s and >= {TARGET_RATIO:.0f}x: "
-                f"{'PASS' if ok else 'FAIL'}"
-            )
+        # The headline is the first load: an analyst opening a new export has no cache,
+        # and the cache only ever makes later loads faster.
+        ratio = median["baseline"] / median["first"]
+        ok = median["first"] < TARGET_SECONDS and ratio >= TARGET_RATIO
+        print(
+            f"RESULT first load: {median['first']:.2f} s, {ratio:4.2f}x the baseline   "
+            f"target < {TARGET_SECONDS:.0f} s and >= {TARGET_RATIO:.0f}x: "
+            f"{'PASS' if ok else 'FAIL'}"
+        )
+        later = median["baseline"] / median["later"]
+        print(
+            f"  (later loads, from the cache: {median['later']:.2f} s, {later:4.2f}x the baseline)"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -179,3 +179,46 @@ def test_latest_only_keeps_older_revisions_on_request(tmp_path: Path, cache: Pat
     save(tmp_path, e.engagement_id, "debrief", 1, {"feeling": "3"}, T0 + timedelta(minutes=5))
     assert list(load_responses(tmp_path, cache=cache)["value"].astype(str)) == ["3"]
     assert len(load_responses(tmp_path, latest_only=False, cache=cache)) == 2
+
+
+@pytest.mark.parametrize("line_break", ["\n", "\r\n"])
+def test_text_with_line_breaks_quotes_and_commas_survives_block_boundaries(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, line_break: str
+) -> None:
+    # Tiny read blocks, so many boundaries fall inside quoted, multi-line values ("\r\n"
+    # inside a value sends the file to the slower parser, which must agree).
+    monkeypatch.setattr("widgets.loader._BLOCK_BYTES", 512)
+    e = engagement(tmp_path)
+    texts = {}
+    for number in range(1, 41):
+        text = f'line one, "quoted"{line_break}line two\nthree {number},{line_break}four,'
+        texts[number] = text
+        save(tmp_path, e.engagement_id, "debrief", number, {"feeling_note": text, "feeling": "4"})
+    long = load_responses(tmp_path, cache=False)
+    assert len(long) == 80
+    notes = long[long["item_id"] == "feeling_note"]
+    assert dict(zip(notes["meeting_number"], notes["value"].astype(str), strict=True)) == texts
+    wide = wide_sessions(long)
+    assert list(wide["feeling_note"]) == [texts[n] for n in range(1, 41)]
+    assert list(wide["meeting_number"]) == list(range(1, 41))
+    assert list(wide["feeling"]) == [4] * 40
+    # The cached and appended paths read the same rows.
+    load_responses(tmp_path, cache=cache)
+    last = f"a{line_break}b"
+    save(tmp_path, e.engagement_id, "debrief", 41, {"feeling_note": last, "feeling": "5"})
+    grown = load_responses(tmp_path, cache=cache)
+    assert sorted(grown["value"].astype(str).iloc[-2:]) == sorted([last, "5"])
+    pd.testing.assert_frame_equal(
+        load_responses(tmp_path, cache=False), grown, check_categorical=False, check_dtype=False
+    )
+
+
+def test_a_damaged_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "responses.csv"
+    header = ",".join(RESPONSE_COLUMNS)
+    path.write_bytes(f"{header}\r\nonly,three,cells\r\n".encode())
+    with pytest.raises(LoaderError, match="not a readable CSV"):
+        load_responses(path, cache=False)
+    path.write_bytes(f"{header}\r\n".encode() + b"\xff\xfe," * 12 + b"x\r\n")
+    with pytest.raises(LoaderError, match="not a readable CSV"):
+        load_responses(path, cache=False)

@@ -20,12 +20,21 @@ Why it looks the way it does:
   ``cache=False`` turns this off. The cache holds the same confidential rows as the
   file, so it lives next to it (``.kit-cache/``), under the same protection, and never
   in the home folder; delete that folder to drop it.
-* Low-cardinality text columns become categoricals built with ``factorize`` (no sort),
-  and timestamps are parsed once per distinct value, which is most of the speed.
+* The first load is what an analyst waits for, so parsing itself is fast: pyarrow's
+  CSV reader uses every core and hands each text column over dictionary-encoded
+  (int32 codes plus the distinct strings), which become categoricals without ever
+  building a Python string per cell. Numbers and timestamps are then converted once
+  per distinct value, not once per row. Values may hold line breaks (the store
+  writes them inside quotes), so the reader is told to expect them; reading without
+  that is faster but can silently split a row where a block boundary falls inside one.
+* The wide table is one pivot: a grid of value codes by (item, session), each item
+  typed from its distinct values and laid out with one take, with sessions put in
+  their final order before any column is built.
 """
 
 from __future__ import annotations
 
+import csv
 import glob
 import hashlib
 import io
@@ -40,7 +49,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import union_categoricals
+from pyarrow import compute as pc
+from pyarrow import csv as pa_csv
 
 from .instrument import Instrument, load_instrument
 from .store import RESPONSE_COLUMNS, ResponseStore, read_table
@@ -92,8 +104,11 @@ _CATEGORY_COLUMNS = (
     "redacted_reason",
 )
 _INTEGER_COLUMNS = ("meeting_number", "revision", "meeting_month")
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _FINGERPRINT = 4096
+# How much of a file each of the reader's threads parses at a time: big enough that a
+# million rows are a few dozen blocks, small enough that both cores get several.
+_BLOCK_BYTES = 8 << 20
 _YES = frozenset({"yes", "true", "1"})
 _NO = frozenset({"no", "false", "0"})
 
@@ -236,54 +251,147 @@ def _categorical(values: pd.Series | np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 
-def _integers(values: pd.Series, default: int | None) -> pd.arrays.IntegerArray:
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy()
-    taken = np.where(codes >= 0, numbers[np.maximum(codes, 0)] if len(numbers) else np.nan, np.nan)
-    out = pd.array(np.where(np.isnan(taken), -1, taken).astype("int64"), dtype="Int64")
-    missing = np.isnan(taken)
-    if default is None:
-        out[missing] = pd.NA
-    else:
-        out[missing] = default
-    return out
+def _integers(values: pd.Categorical, default: int | None) -> pd.arrays.IntegerArray:
+    """Text codes -> Int64, converting each distinct text once; blanks become ``default``."""
+    codes = np.asarray(values.codes)
+    numbers = pd.to_numeric(
+        pd.Series(np.asarray(values.categories, dtype=object), dtype=object), errors="coerce"
+    ).to_numpy(dtype="float64")
+    taken = numbers[np.maximum(codes, 0)] if len(numbers) else np.full(len(codes), np.nan)
+    missing = np.isnan(taken) | (codes < 0)
+    if default is not None:
+        taken = np.where(missing, default, taken)
+        missing = np.zeros(len(codes), dtype=bool)
+    data = np.where(missing, 0, taken).astype("int64")
+    return pd.arrays.IntegerArray(data, missing)
 
 
-def _timestamps(values: pd.Series) -> pd.DatetimeIndex:
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+def _timestamps(values: pd.Categorical) -> pd.DatetimeIndex:
+    """Text codes -> UTC timestamps, parsing each distinct text once."""
+    codes = np.asarray(values.codes)
     parsed = pd.to_datetime(
-        pd.Index(uniques, dtype=object), utc=True, format="ISO8601", errors="coerce"
+        pd.Index(np.asarray(values.categories, dtype=object), dtype=object),
+        utc=True,
+        format="ISO8601",
+        errors="coerce",
     )
-    out = parsed.take(np.maximum(codes, 0)) if len(parsed) else pd.DatetimeIndex([], tz="UTC")
-    if (codes < 0).any() and len(out):
+    if not len(parsed):
+        return pd.DatetimeIndex([pd.NaT] * len(codes), tz="UTC")
+    out = parsed.take(np.maximum(codes, 0))
+    if (codes < 0).any():
         out = out.where(codes >= 0)
     return out
 
 
-def _read_csv(data: str | io.BytesIO, names: list[str] | None) -> pd.DataFrame:
-    return pd.read_csv(
+def _read_csv(data: str | io.BytesIO, names: list[str] | None) -> tuple[dict[str, Any], int]:
+    """A responses CSV -> (column -> values, rows), every text column dictionary-encoded.
+
+    pyarrow's reader tokenises on every core and hands each text column over as a
+    dictionary (codes plus its distinct values), so a million cells become one small
+    array of Python strings and an int32 array instead of a million string objects,
+    and categoricals come for free. ``record_id`` (distinct on every row, only ever
+    compared) stays an Arrow-backed string column. Every cell is read as text,
+    blanks stay blank: typing happens afterwards on the distinct values.
+    """
+    if names is None:
+        if isinstance(data, io.BytesIO):
+            first = data.getvalue().split(b"\n", 1)[0]
+        else:
+            with open(data, "rb") as handle:
+                first = handle.readline()
+        names = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]), [])
+        skip = 1
+    else:
+        skip = 0
+    encoded = pa.dictionary(pa.int32(), pa.string())
+    table = pa_csv.read_csv(
+        data,
+        read_options=pa_csv.ReadOptions(
+            column_names=names, skip_rows=skip, block_size=_BLOCK_BYTES, encoding="utf8"
+        ),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={name: pa.string() if name == "record_id" else encoded for name in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    if _has_carriage_return(table):
+        # pyarrow drops the "\n" of a "\r\n" inside a quoted value when one of its read
+        # blocks ends between the two (seen up to pyarrow 26). Only such a value can be
+        # hurt, and every one keeps its "\r", so a file with none is read correctly;
+        # the rare file with some is read by pandas' own parser instead.
+        if isinstance(data, io.BytesIO):
+            data.seek(0)
+        return _read_csv_pandas(data, None if skip else names)
+    table = table.unify_dictionaries()
+    columns: dict[str, Any] = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if name == "record_id":
+            columns[name] = column.to_pandas()
+            continue
+        chunks = column.chunks
+        codes = (
+            np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
+            if chunks
+            else np.array([], dtype="int32")
+        )
+        categories = chunks[0].dictionary.to_numpy(zero_copy_only=False) if chunks else np.array([])
+        columns[name] = pd.Categorical.from_codes(
+            codes, categories=pd.Index(np.asarray(categories, dtype=object), dtype=object)
+        )
+    return columns, table.num_rows
+
+
+def _has_carriage_return(table: pa.Table) -> bool:
+    """Whether any text cell holds a "\r" (looked for in each column's distinct values).
+
+    ``record_id`` is left out: the kit writes it as a UUID, and scanning a million
+    distinct ids would cost more than the rest of the check.
+    """
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if name == "record_id":
+            continue
+        for chunk in column.chunks:
+            values = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+            if len(values) and pc.any(pc.match_substring(values, "\r")).as_py():
+                return True
+    return False
+
+
+def _read_csv_pandas(data: str | io.BytesIO, names: list[str] | None) -> tuple[dict[str, Any], int]:
+    """:func:`_read_csv` with pandas' parser: slower, for the files pyarrow would misread."""
+    raw = pd.read_csv(
         data,
         engine="c",
-        dtype=str,
+        dtype=object,
         na_filter=False,
         encoding="utf-8",
         names=names,
         header=0 if names is None else None,
     )
+    columns: dict[str, Any] = {}
+    for name in raw.columns:
+        values = raw[name].to_numpy(dtype=object)
+        columns[str(name)] = values if name == "record_id" else _categorical(values)
+    return columns, len(raw)
 
 
-def _typed(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+def _typed(raw: dict[str, Any], n: int, instrument: Instrument) -> pd.DataFrame:
     """The store's text columns -> typed columns; older files get their gaps filled."""
-    missing = [column for column in _REQUIRED if column not in raw.columns]
+    missing = [column for column in _REQUIRED if column not in raw]
     if missing:
         raise LoaderError(f"missing the columns {missing}")
-    n = len(raw)
     columns: dict[str, Any] = {}
     if "record_id" in raw:
-        columns["record_id"] = raw["record_id"].to_numpy(dtype=object)
+        columns["record_id"] = raw["record_id"]
     else:  # older files: a stable id from the row itself, so copies still match
+        texts = [np.asarray(values, dtype=object) for values in raw.values()]
         columns["record_id"] = np.array(
-            [_digest("\x1f".join(row).encode("utf-8"))[:36] for row in raw.itertuples(False)],
+            [_digest("\x1f".join(row).encode("utf-8"))[:36] for row in zip(*texts, strict=True)]
+            if texts
+            else [],
             dtype=object,
         )
     columns["recorded_at"] = (
@@ -299,11 +407,25 @@ def _typed(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
             if column in raw:
                 columns[column] = _integers(raw[column], default)
             else:
-                columns[column] = pd.array([default] * n, dtype="Int64")
+                columns[column] = pd.arrays.IntegerArray(
+                    np.full(n, default or 0, dtype="int64"), np.full(n, default is None)
+                )
         elif column in raw:
-            columns[column] = _categorical(raw[column])
+            columns[column] = raw[column]
         else:
             columns[column] = None
+    if columns["session_id"] is None or columns["section"] is None or columns["item_type"] is None:
+        _fill_legacy(columns, n, instrument)
+    for column in LONG_COLUMNS:
+        if columns.get(column) is None:
+            columns[column] = pd.Categorical.from_codes(
+                np.zeros(n, dtype="int8"), categories=pd.Index([""], dtype=object)
+            )
+    return pd.DataFrame({column: columns[column] for column in LONG_COLUMNS}, copy=False)
+
+
+def _fill_legacy(columns: dict[str, Any], n: int, instrument: Instrument) -> None:
+    """Session ids, sections and item types for files written before they were stored."""
     frame = pd.DataFrame(
         {k: v for k, v in columns.items() if v is not None}, index=pd.RangeIndex(n)
     )
@@ -319,10 +441,6 @@ def _typed(raw: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         columns["section"] = _categorical(items.map(lambda i: kinds.get(i, ("", ""))[0]))
     if columns["item_type"] is None:
         columns["item_type"] = _categorical(items.map(lambda i: kinds.get(i, ("", ""))[1]))
-    for column in LONG_COLUMNS:
-        if columns.get(column) is None:
-            columns[column] = _categorical(np.full(n, "", dtype=object))
-    return pd.DataFrame({column: columns[column] for column in LONG_COLUMNS})
 
 
 def _parse_file(source: _Source, instrument: Instrument, cache: Path | None) -> pd.DataFrame:
@@ -344,25 +462,25 @@ def _parse_file(source: _Source, instrument: Instrument, cache: Path | None) -> 
                 frame = _concat(
                     [
                         entry["frame"],
-                        _typed(_read_csv(io.BytesIO(new), entry["header"]), instrument),
+                        _typed(*_read_csv(io.BytesIO(new), entry["header"]), instrument),
                     ]
                 )
                 if cache is not None:
                     _store(cache, path, frame, head, size, entry["header"])
                 return frame
     try:
-        raw = _read_csv(str(path), None)
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raw, rows = _read_csv(str(path), None)
+    except (UnicodeDecodeError, pa.ArrowInvalid, csv.Error, pd.errors.ParserError) as exc:
         raise LoaderError(
             f"{path} is not a readable CSV ({exc}). It may have been edited by another "
             "program; export it again from the kit."
         ) from exc
     try:
-        frame = _typed(raw, instrument)
+        frame = _typed(raw, rows, instrument)
     except LoaderError as exc:
         raise LoaderError(f"{path} is not a responses file: {exc}.") from None
     if cache is not None:
-        _store(cache, path, frame, head, size, list(raw.columns))
+        _store(cache, path, frame, head, size, list(raw))
     return frame
 
 
@@ -403,17 +521,31 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _empty(instrument: Instrument) -> pd.DataFrame:
-    raw = pd.DataFrame({column: pd.Series([], dtype=object) for column in RESPONSE_COLUMNS})
-    return _typed(raw, instrument)
+    raw = {column: _categorical(np.array([], dtype=object)) for column in RESPONSE_COLUMNS}
+    raw["record_id"] = np.array([], dtype=object)
+    return _typed(raw, 0, instrument)
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The position of each distinct code's first row, in order of first appearance.
+
+    factorize (a hash, not a sort) numbers the codes as they first appear, so the first
+    rows are exactly where the running maximum of those numbers steps up.
+    """
+    if not len(codes):
+        return np.array([], dtype=np.int64)
+    numbered, _ = pd.factorize(codes)
+    running = np.maximum.accumulate(numbered)
+    return np.flatnonzero(np.concatenate(([True], running[1:] > running[:-1])))
 
 
 def _latest_sessions(frame: pd.DataFrame) -> np.ndarray:
     """A row mask keeping only each (engagement, form, meeting) latest submission."""
     session_codes = frame["session_id"].cat.codes.to_numpy()
-    _, first = np.unique(session_codes, return_index=True)
-    heads = frame.iloc[first][
+    first = _first_rows(session_codes)
+    heads = frame[
         ["engagement_id", "form", "meeting_number", "revision", "recorded_at", "session_id"]
-    ]
+    ].iloc[first]
     heads = heads.sort_values(["revision", "recorded_at"], na_position="first", kind="stable")
     winners = heads.drop_duplicates(["engagement_id", "form", "meeting_number"], keep="last")
     keep = np.zeros(len(frame["session_id"].cat.categories), dtype=bool)
@@ -591,7 +723,7 @@ def load_responses(
     if latest_only and len(frame):
         keep = _latest_sessions(frame)
         if not keep.all():
-            frame = frame.loc[keep].reset_index(drop=True)
+            frame = frame.take(np.flatnonzero(keep)).reset_index(drop=True)
     else:
         frame = frame.copy()
     if any(source.registry is not None for source in resolved):
@@ -646,10 +778,6 @@ def _convert(kind: str, choices: tuple[str, ...], values: pd.Index) -> Any:
     return pd.array(text.where(text != ""), dtype="string")
 
 
-def _empty_like(kind: str, choices: tuple[str, ...], n: int) -> Any:
-    return _convert(kind, choices, pd.Index([""], dtype=object)).take(np.zeros(n, dtype=int))
-
-
 def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -> pd.DataFrame:
     """One row per session (one save of one form), one typed column per item.
 
@@ -662,9 +790,20 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
     is one row per (engagement_id, form, meeting_number).
     """
     kinds = item_kinds(instrument)
+    checkpoints = _checkpoint_ids(instrument)
     session_codes, session_uniques = pd.factorize(long["session_id"].cat.codes.to_numpy())
     n = len(session_uniques)
-    _, first = np.unique(session_codes, return_index=True) if n else (None, np.array([], dtype=int))
+    first = _first_rows(session_codes)
+    # Sessions are put in their final order now, on the few key columns, so the wide
+    # table is built sorted instead of being sorted (all of its columns copied) at the end.
+    keys = ["engagement_id", "meeting_number", "form", "recorded_at"]
+    order = (
+        long[keys].iloc[first].reset_index(drop=True).sort_values(keys, kind="stable").index
+    ).to_numpy()
+    first = first[order]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    session_codes = rank[session_codes]
     heads = long.iloc[first]
     out: dict[str, Any] = {}
     for column in SESSION_COLUMNS:
@@ -678,48 +817,55 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
             per_session[session_codes[marked]] = reasons[marked]
             out["redacted_reason"] = pd.Series(_categorical(per_session))
 
+    # One pivot for every item at once: a (item, session) grid of value codes, -1 where
+    # a session has no row for the item. Each item is then typed from its distinct
+    # values only and laid out with a single take.
     item_cat = long["item_id"]
     item_codes = item_cat.cat.codes.to_numpy()
     value_codes = long["value"].cat.codes.to_numpy()
     value_categories = long["value"].cat.categories
-    order = np.argsort(item_codes, kind="stable")
-    bounds = np.searchsorted(item_codes[order], np.arange(len(item_cat.cat.categories) + 1))
-    present: dict[str, np.ndarray] = {}
-    for index, item_id in enumerate(item_cat.cat.categories):
-        rows = order[bounds[index] : bounds[index + 1]]
-        if len(rows):
-            present[str(item_id)] = rows
+    item_categories = [str(item) for item in item_cat.cat.categories]
+    counts = np.bincount(item_codes[item_codes >= 0], minlength=len(item_categories))
+    grid = np.full((len(item_categories), n), -1, dtype=np.int64)
+    known = item_codes >= 0
+    grid[item_codes[known], session_codes[known]] = value_codes[known]
+    present = {item: index for index, item in enumerate(item_categories) if counts[index]}
     fallback = (
         dict(zip(long["item_id"].astype(object), long["item_type"].astype(object), strict=False))
         if any(item not in kinds for item in present)
         else {}
     )
     names = [item for item in kinds] + [item for item in present if item not in kinds]
+    blanks: dict[tuple[str, tuple[str, ...]], Any] = {}
     for item_id in names:
         kind, choices = kinds.get(item_id, (_KIND.get(fallback.get(item_id, ""), "text"), ()))
-        found = present.get(item_id)
-        if found is None:
-            out[item_id] = _empty_like(kind, choices, n)
-        else:
-            rows = found
-            codes = value_codes[rows]
-            distinct, inverse = np.unique(codes, return_inverse=True)
-            typed = _convert(kind, choices, value_categories.take(distinct))
-            column = _empty_like(kind, choices, n)
-            column[session_codes[rows]] = typed.take(inverse)
-            out[item_id] = column
-        if kinds.get(item_id, ("", ()))[0] == "datetime" and item_id in _checkpoint_ids(instrument):
-            ticked = pd.array([pd.NA] * n, dtype="boolean")
-            if found is not None:
-                stored = (
-                    value_categories.take(value_codes[rows]).astype(str).str.strip().str.lower()
+        if (kind, choices) not in blanks:
+            blanks[kind, choices] = _convert(kind, choices, pd.Index([""], dtype=object))
+        blank = blanks[kind, choices]
+        index = present.get(item_id)
+        if index is None:
+            out[item_id] = blank.take(np.zeros(n, dtype=np.int64))
+            if kind == "datetime" and item_id in checkpoints:
+                out[f"{item_id}_ticked"] = pd.arrays.BooleanArray(
+                    np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
                 )
-                ticked[session_codes[rows]] = (stored != "") & ~stored.isin(_NO)
-            out[f"{item_id}_ticked"] = ticked
-    wide = pd.DataFrame(out)
-    return wide.sort_values(
-        ["engagement_id", "meeting_number", "form", "recorded_at"], kind="stable"
-    ).reset_index(drop=True)
+            continue
+        codes = grid[index]
+        has = codes >= 0
+        distinct, inverse = np.unique(codes[has], return_inverse=True)
+        positions = np.full(n, -1, dtype=np.int64)
+        positions[has] = inverse
+        typed = _convert(kind, choices, value_categories.take(distinct))
+        column = typed.take(positions, allow_fill=True)
+        if kind in ("datetime", "date") and column.dtype != blank.dtype:
+            column = column.astype(blank.dtype)
+        out[item_id] = column
+        if kind == "datetime" and item_id in checkpoints:
+            stored = pd.Series(value_categories.take(distinct), dtype=object).astype(str)
+            stored = stored.str.strip().str.lower()
+            ticked = pd.array(((stored != "") & ~stored.isin(_NO)).to_numpy(), dtype="boolean")
+            out[f"{item_id}_ticked"] = ticked.take(positions, allow_fill=True)
+    return pd.DataFrame(out, copy=False)
 
 
 def _checkpoint_ids(instrument: Instrument | None) -> frozenset[str]:
