@@ -29,9 +29,7 @@ class Walkthrough:
         self.root.mkdir(parents=True, exist_ok=True)
         mark_training_folder(self.root)
         reset_training(self.root)
-        self.samples: dict[str, SampleEngagement] = {
-            s.stage: s for s in load_samples(self.root)
-        }
+        self.samples: dict[str, SampleEngagement] = {s.stage: s for s in load_samples(self.root)}
         self._apps: list[object] = []
 
     def _params(self, stage: str, meeting: int = 1) -> dict[str, str]:
