@@ -61,7 +61,7 @@ _MAX_KICKS = 15
 
 STATE_WORDS = {
     "on_time": "✓ On time",
-    "last_minute": "⏳ Last minute",
+    "last_minute": "◔ Last minute",
     "over_budget": "⚠ Over budget",
 }
 
