@@ -37,36 +37,7 @@ sys.path.insert(0, str(REPO))
 
 TARGET_PRELOADED_S = 1.3
 TARGET_RSS_MIB = 80.0
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 READY = "button.kit-action-start:not([disabled])"
-
-
-def isolate(sandbox: Path) -> None:
-    """Keep Jupyter, IPython and Chromium out of $HOME (children inherit this)."""
-    for var in (
-        "HOME",
-        "JUPYTER_RUNTIME_DIR",
-        "JUPYTER_DATA_DIR",
-        "JUPYTER_CONFIG_DIR",
-        "IPYTHONDIR",
-        "XDG_CONFIG_HOME",
-        "XDG_CACHE_HOME",
-        "MPLCONFIGDIR",
-    ):
-        folder = sandbox / var.lower()
-        folder.mkdir(parents=True, exist_ok=True)
-        os.environ[var] = str(folder)
-    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
 
 
 def seed(root: Path) -> str:
@@ -221,10 +192,10 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from tests.voila_server import VoilaServer
+    from tests.voila_server import CHROMIUM, CHROMIUM_ARGS, VoilaServer, isolate_home
 
     sandbox = Path(tempfile.mkdtemp(prefix="kit-bench-page-"))
-    isolate(sandbox)
+    isolate_home(sandbox)
     results: dict[str, tuple[list[float], float]] = {}
     try:
         with sync_playwright() as playwright:

@@ -14,42 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.voila_server import VoilaServer
+from tests.voila_server import CHROMIUM, CHROMIUM_ARGS, VoilaServer, isolate_home
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 _SANDBOX = Path(tempfile.mkdtemp(prefix="kit-tests-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Set before any kernel (nbval, Voila) starts, so children inherit it.
-    for var, sub in {
-        "HOME": "home",
-        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
-        "JUPYTER_DATA_DIR": "jupyter-data",
-        "JUPYTER_CONFIG_DIR": "jupyter-config",
-        "IPYTHONDIR": "ipython",
-        "XDG_CONFIG_HOME": "xdg-config",
-        "XDG_CACHE_HOME": "xdg-cache",
-        "MPLCONFIGDIR": "matplotlib",
-        "ALIGNMENT_KIT_EXPORTS": "exports-session",
-        "ALIGNMENT_KIT_TRAINING_DIR": "training-session",
-    }.items():
-        folder = _SANDBOX / sub
-        folder.mkdir(parents=True, exist_ok=True)
-        os.environ[var] = str(folder)
-    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
+    isolate_home(
+        _SANDBOX,
+        {
+            "ALIGNMENT_KIT_EXPORTS": "exports-session",
+            "ALIGNMENT_KIT_TRAINING_DIR": "training-session",
+        },
+    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -1,4 +1,5 @@
-"""Start and stop a real Voila server for tests and benchmarks.
+"""Run the kit for real, for tests and benchmarks: a Voila server, Debian's Chromium,
+and a sandbox that keeps Jupyter, IPython and the browser out of $HOME.
 
 The server runs from the repository root, like `make run`, so it reads the project's
 voila.json; its process group is killed on stop so no kernel outlives the tests.
@@ -7,6 +8,7 @@ voila.json; its process group is killed on stop so no kernel outlives the tests.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -15,7 +17,45 @@ import time
 import urllib.request
 from pathlib import Path
 
-__all__ = ["VoilaServer", "free_port"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "VoilaServer", "free_port", "isolate_home"]
+
+# Playwright cannot download its own browser here: Debian's, with the flags that keep
+# it from reaching out to the network at start.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def isolate_home(sandbox: Path, extra: dict[str, str] | None = None) -> None:
+    """Point HOME and every Jupyter/IPython/XDG folder into ``sandbox``.
+
+    Set before any kernel or browser starts, so children inherit it. ``extra`` maps
+    further variables to sub-folders (e.g. the kit's data roots).
+    """
+    folders = {
+        "HOME": "home",
+        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+        "JUPYTER_DATA_DIR": "jupyter-data",
+        "JUPYTER_CONFIG_DIR": "jupyter-config",
+        "IPYTHONDIR": "ipython",
+        "XDG_CONFIG_HOME": "xdg-config",
+        "XDG_CACHE_HOME": "xdg-cache",
+        "MPLCONFIGDIR": "matplotlib",
+        **(extra or {}),
+    }
+    for var, sub in folders.items():
+        folder = sandbox / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ[var] = str(folder)
+    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
 
 
 def free_port() -> int:

@@ -425,10 +425,14 @@ def all_metrics(
 # -------------------------------------------------------------------- charts
 
 
-def _figure() -> tuple[Figure, Any]:
+def _figure(title: str, xlabel: str, ylabel: str) -> tuple[Figure, Any]:
+    """A chart with its plain title and axis labels (every chart has all three)."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     return fig, ax
 
 
@@ -442,10 +446,9 @@ def chart_meetings_by_month(
     table: pd.DataFrame, window: RecommendedWindow = DEFAULT_WINDOW
 ) -> Figure:
     """Bars of first meetings per engagement month; the window shaded."""
-    fig, ax = _figure()
-    ax.set_title("When first meetings happen in the engagement")
-    ax.set_xlabel("Engagement month")
-    ax.set_ylabel("Meetings")
+    fig, ax = _figure(
+        "When first meetings happen in the engagement", "Engagement month", "Meetings"
+    )
     first = table[table["meeting_number"] == 1]
     if first.empty:
         _no_data(ax)
@@ -470,10 +473,11 @@ def chart_meetings_by_month(
 
 def chart_section_timing(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
     """Median actual minutes beside the budget for each agenda part."""
-    fig, ax = _figure()
-    ax.set_title(f"Time per agenda part, meeting {meeting_number}: actual against budget")
-    ax.set_xlabel("Agenda part")
-    ax.set_ylabel("Minutes")
+    fig, ax = _figure(
+        f"Time per agenda part, meeting {meeting_number}: actual against budget",
+        "Agenda part",
+        "Minutes",
+    )
     rows = table[table["meeting_number"] == meeting_number]
     if rows.empty:
         _no_data(ax)
@@ -491,10 +495,7 @@ def chart_section_timing(table: pd.DataFrame, meeting_number: int = 1) -> Figure
 
 def chart_common_asks(table: pd.DataFrame) -> Figure:
     """Horizontal bars: share of preps choosing each ask."""
-    fig, ax = _figure()
-    ax.set_title("What coachees ask of their manager")
-    ax.set_xlabel("Share of preps")
-    ax.set_ylabel("Ask")
+    fig, ax = _figure("What coachees ask of their manager", "Share of preps", "Ask")
     if table.empty or table["preps"].sum() == 0:
         _no_data(ax)
         return fig
@@ -506,10 +507,11 @@ def chart_common_asks(table: pd.DataFrame) -> Figure:
 
 def chart_feeling(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
     """Bars of debrief feeling, 1 (struggling) to 5 (energised)."""
-    fig, ax = _figure()
-    ax.set_title(f"How coachees feel after meeting {meeting_number}")
-    ax.set_xlabel("Feeling (1 = struggling, 5 = energised)")
-    ax.set_ylabel("Debriefs")
+    fig, ax = _figure(
+        f"How coachees feel after meeting {meeting_number}",
+        "Feeling (1 = struggling, 5 = energised)",
+        "Debriefs",
+    )
     rows = table[table["meeting_number"] == meeting_number]
     if rows.empty or rows["debriefs"].sum() == 0:
         _no_data(ax)
@@ -521,10 +523,9 @@ def chart_feeling(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
 
 def chart_checkpoints(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
     """Horizontal bars: share of meetings in which each checkpoint was ticked."""
-    fig, ax = _figure()
-    ax.set_title(f"Checkpoints ticked, meeting {meeting_number}")
-    ax.set_xlabel("Share of meetings")
-    ax.set_ylabel("Checkpoint")
+    fig, ax = _figure(
+        f"Checkpoints ticked, meeting {meeting_number}", "Share of meetings", "Checkpoint"
+    )
     rows = table[table["meeting_number"] == meeting_number]
     if rows.empty:
         _no_data(ax)
