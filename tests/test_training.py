@@ -98,3 +98,18 @@ def test_training_folder_may_not_be_the_real_exports(exports, monkeypatch):
     monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(exports))
     with pytest.raises(RuntimeError, match="real exports folder"):
         training_dir()
+
+
+def test_analysis_in_training_mode_reads_only_training_data(exports, training):
+    from widgets.analysis_app import build_analysis_app
+    from widgets.demo import write_program
+
+    write_program(exports, 3, seed=5)  # real data present
+    real = build_analysis_app(params={})
+    assert not real.data.synthetic and len(real.data.sessions) > 0
+    assert "Training mode" not in visible_text(real)
+    practice = build_analysis_app(params={"training": "1"})
+    assert "Training mode" in visible_text(practice)
+    assert practice.data.synthetic  # the training folder is empty: no real sessions shown
+    real_ids = set(real.data.sessions["engagement_id"])
+    assert not real_ids & set(practice.data.sessions["engagement_id"])

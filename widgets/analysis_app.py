@@ -19,6 +19,7 @@ import ipywidgets as w
 import pandas as pd
 
 from . import analysis
+from .app_shell import app_context, page_header
 from .instrument import Instrument, load_instrument
 from .loader import load_responses, wide_sessions
 from .timing import DEFAULT_WINDOW, RecommendedWindow, load_window
@@ -174,12 +175,24 @@ class AnalysisApp(w.VBox):
             self.tabs.set_title(index, titles[name])
 
 
-def build_analysis_app(*sources: str | os.PathLike[str]) -> AnalysisApp:
-    """The dashboard for ``sources`` (default: the data root), with its program window."""
-    data = load_analysis_data(*sources)
-    from .paths import exports_dir
+def build_analysis_app(
+    *sources: str | os.PathLike[str], params: dict[str, str] | None = None
+) -> AnalysisApp:
+    """The dashboard for ``sources`` (default: the page's data root), with its window.
 
-    window = load_window(
-        Path(sources[0]) if sources and Path(sources[0]).is_dir() else exports_dir()
-    )
-    return AnalysisApp(data, window=window)
+    Opened in training mode (``?training=1`` or ``make train``) it reads the training
+    folder and carries the training banner, so practice data and real program data are
+    never shown as one another.
+    """
+    context = app_context(params)
+    if not sources:
+        sources = (context.root,)
+    data = load_analysis_data(*sources)
+    first = Path(sources[0])
+    app = AnalysisApp(data, window=load_window(first if first.is_dir() else context.root))
+    if context.training:
+        header = page_header(
+            "Program analysis", "Made-up engagements from the training folder.", context
+        )
+        app.children = (header, *app.children[1:])
+    return app
