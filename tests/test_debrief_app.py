@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_clock import FakeClock
 from widgets.debrief_app import DebriefApp, DebriefClock, build_debrief_app
 from widgets.drafts import DraftStore
 from widgets.instrument import load_instrument
@@ -16,20 +17,9 @@ from widgets.store import Answer, ResponseStore
 T0 = datetime(2026, 10, 20, 9, 30, tzinfo=timezone.utc)
 
 
-class FakeClock:
-    def __init__(self, start: datetime = T0):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(T0)
 
 
 @pytest.fixture
@@ -260,7 +250,7 @@ def test_bad_links_say_what_is_wrong(exports: Path, clock: FakeClock, params, me
 
 
 def test_debrief_clock_on_its_own():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     debrief = DebriefClock(load_instrument().form("debrief"), clock=clock)
     assert debrief.total_seconds == 900
     assert debrief.remaining() == 900 and debrief.current_section() is None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import ipywidgets as w
 import pytest
 
+from tests.fake_clock import FakeClock
 from widgets.instrument import derived_meeting_items, load_instrument
 from widgets.meeting_app import MeetingApp
 from widgets.registry import EngagementRegistry
@@ -23,17 +24,6 @@ SECRETS = {
     "perception": "SECRET-PERCEPTION as a future director",
     "mindset": "SECRET-MINDSET curious",
 }
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def engagement(root: Path, first_name: str = "Amira") -> str:
@@ -93,7 +83,7 @@ def all_text(widget: w.Widget) -> str:
 def test_opens_from_the_link_with_the_shareable_card_only(exports: Path):
     eid = engagement(exports)
     save_prep(exports, eid)
-    app = open_app(exports, FakeClock(), eid)
+    app = open_app(exports, FakeClock(T0), eid)
     text = all_text(app.widget)
     assert "Meeting with Amira" in text
     assert "I hear how my manager sees my strengths" in text
@@ -109,7 +99,7 @@ def test_opens_from_the_link_with_the_shareable_card_only(exports: Path):
 
 def test_a_part_is_built_only_when_first_shown(exports: Path):
     eid = engagement(exports)
-    app = open_app(exports, FakeClock(), eid)
+    app = open_app(exports, FakeClock(T0), eid)
     assert app.blocks == {}  # a light page: the agenda parts come as they are reached
     app.start()
     assert list(app.blocks) == ["opening"]
@@ -119,7 +109,7 @@ def test_a_part_is_built_only_when_first_shown(exports: Path):
 
 
 def test_an_invalid_link_says_so_and_offers_the_picker(exports: Path):
-    app = MeetingApp(root=exports, params={"engagement": "../etc"}, clock=FakeClock())
+    app = MeetingApp(root=exports, params={"engagement": "../etc"}, clock=FakeClock(T0))
     assert app.picker is not None
     assert "not an engagement ID issued by this kit" in app.picker.message.value
     assert app.body.layout.display == "none"
@@ -127,7 +117,7 @@ def test_an_invalid_link_says_so_and_offers_the_picker(exports: Path):
 
 def test_no_prep_saved_is_said_plainly_and_the_meeting_still_runs(exports: Path):
     eid = engagement(exports)
-    clock = FakeClock()
+    clock = FakeClock(T0)
     app = open_app(exports, clock, eid)
     assert "No prep saved" in all_text(app.card_box)
     assert app.timer is not None and app.timer.section("goals").skipped
@@ -143,7 +133,7 @@ def test_no_prep_saved_is_said_plainly_and_the_meeting_still_runs(exports: Path)
 def test_picking_an_engagement_closes_the_list_of_other_names(exports: Path):
     eid = engagement(exports, "Amira")
     engagement(exports, "Zebulon")
-    app = MeetingApp(root=exports, params={}, clock=FakeClock())
+    app = MeetingApp(root=exports, params={}, clock=FakeClock(T0))
     assert app.picker is not None
     dropdown = app.picker.dropdown
     assert any("Zebulon" in str(o) for o in dropdown.options)
@@ -160,7 +150,7 @@ def test_picking_an_engagement_closes_the_list_of_other_names(exports: Path):
 def test_thirteen_minutes_into_strengths_shows_over_budget(exports: Path):
     eid = engagement(exports)
     save_prep(exports, eid)
-    clock = FakeClock()
+    clock = FakeClock(T0)
     app = open_app(exports, clock, eid)
     app.start_button.click()
     clock.advance(minutes=3)
@@ -181,7 +171,7 @@ def test_thirteen_minutes_into_strengths_shows_over_budget(exports: Path):
 def test_goals_are_skipped_with_a_reason_when_prep_said_no(exports: Path):
     eid = engagement(exports)
     save_prep(exports, eid, goals="no")
-    app = open_app(exports, FakeClock(), eid)
+    app = open_app(exports, FakeClock(T0), eid)
     with pytest.raises(KeyError, match="skipped"):
         app.prompt("goals_notes")
     assert app.timer is not None and app.timer.section("goals").skipped
@@ -193,7 +183,7 @@ def test_goals_are_skipped_with_a_reason_when_prep_said_no(exports: Path):
 def test_goals_are_shown_when_prep_said_yes(exports: Path):
     eid = engagement(exports)
     save_prep(exports, eid, goals="yes")
-    app = open_app(exports, FakeClock(), eid)
+    app = open_app(exports, FakeClock(T0), eid)
     assert "valuable outcome" in app.prompt("goals_notes").field.label
     assert app.timer is not None and not app.timer.section("goals").skipped
     assert "skipped" not in app.agenda_html.value
@@ -202,7 +192,7 @@ def test_goals_are_shown_when_prep_said_yes(exports: Path):
 
 def test_prompts_fill_the_name_hide_the_tip_and_typing_marks_asked(exports: Path):
     eid = engagement(exports)
-    app = open_app(exports, FakeClock(), eid)
+    app = open_app(exports, FakeClock(T0), eid)
     view = app.prompt("strengths_superpower")
     assert "If Amira were a superhero" in view.field.label
     assert view.tip.layout.display == "none"
@@ -217,7 +207,7 @@ def test_prompts_fill_the_name_hide_the_tip_and_typing_marks_asked(exports: Path
 
 def test_a_note_over_the_cap_keeps_every_character_and_blocks_end(exports: Path):
     eid = engagement(exports)
-    clock = FakeClock()
+    clock = FakeClock(T0)
     app = open_app(exports, clock, eid)
     app.start()
     long = "x" * 2001
@@ -232,7 +222,7 @@ def test_a_note_over_the_cap_keeps_every_character_and_blocks_end(exports: Path)
 
 def test_checkpoints_record_the_tick_time_and_unticking_clears_it(exports: Path):
     eid = engagement(exports)
-    clock = FakeClock()
+    clock = FakeClock(T0)
     app = open_app(exports, clock, eid)
     app.start()
     clock.advance(seconds=40)
@@ -247,7 +237,7 @@ def test_checkpoints_record_the_tick_time_and_unticking_clears_it(exports: Path)
 def test_a_reload_after_twenty_minutes_resumes_in_the_right_place(exports: Path):
     eid = engagement(exports)
     save_prep(exports, eid)
-    clock = FakeClock()
+    clock = FakeClock(T0)
     app = open_app(exports, clock, eid)
     app.start()
     clock.advance(seconds=30)
@@ -285,7 +275,7 @@ def test_a_reload_after_twenty_minutes_resumes_in_the_right_place(exports: Path)
 def test_end_writes_every_row_with_exact_timings(exports: Path):
     eid = engagement(exports)
     save_prep(exports, eid, goals="yes")
-    clock = FakeClock()
+    clock = FakeClock(T0)
     app = open_app(exports, clock, eid)
     app.start_button.click()
     clock.advance(seconds=20)
@@ -356,7 +346,7 @@ def test_reopening_an_ended_meeting_is_read_only_and_corrections_are_a_new_revis
 ):
     eid = engagement(exports)
     save_prep(exports, eid, goals="no")
-    clock = FakeClock()
+    clock = FakeClock(T0)
     app = open_app(exports, clock, eid)
     app.start()
     app.next()
@@ -403,7 +393,7 @@ def test_meeting_two_shows_meeting_one_notes_beside_the_followup_prompts(exports
         answers=[Answer("next_session", "go_deeper", "choice", "not_sure")],
         instrument_version=VERSION,
     )
-    clock = FakeClock()
+    clock = FakeClock(T0)
     app = open_app(exports, clock, eid, meeting=2)
     assert app.timer is not None
     assert [s.id for s in app.timer.running] == ["opening", "followup", "close"]
@@ -434,7 +424,7 @@ def test_meeting_two_shows_meeting_one_notes_beside_the_followup_prompts(exports
 
 def test_meeting_two_without_meeting_one_notes_says_so(exports: Path):
     eid = engagement(exports)
-    app = open_app(exports, FakeClock(), eid, meeting=2)
+    app = open_app(exports, FakeClock(T0), eid, meeting=2)
     assert "Nothing saved from meeting 1" in all_text(app.prompt("followup_plan").box)
 
 
@@ -442,7 +432,7 @@ def test_training_mode_is_kept_in_the_debrief_link(exports: Path, tmp_path: Path
     training = tmp_path / "training"
     monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(training))
     eid = engagement(training)
-    clock = FakeClock()
+    clock = FakeClock(T0)
     app = MeetingApp(params={"engagement": eid, "training": "1"}, clock=clock)
     app.start()
     clock.advance(minutes=1)
@@ -452,6 +442,6 @@ def test_training_mode_is_kept_in_the_debrief_link(exports: Path, tmp_path: Path
 
 @pytest.mark.parametrize("meeting", ["3", "x"])
 def test_a_bad_meeting_number_is_explained(exports: Path, meeting: str):
-    app = MeetingApp(root=exports, params={"meeting": meeting}, clock=FakeClock())
+    app = MeetingApp(root=exports, params={"meeting": meeting}, clock=FakeClock(T0))
     assert app.picker is not None
     assert "not 1 or 2" in app.picker.message.value

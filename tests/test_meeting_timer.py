@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.fake_clock import FakeClock
 from widgets.meeting_timer import (
     MeetingTimer,
     PlannedSection,
@@ -15,17 +16,6 @@ from widgets.meeting_timer import (
 )
 
 T0 = datetime(2026, 10, 14, 9, 0, tzinfo=timezone.utc)
-
-
-class FakeClock:
-    def __init__(self, start: datetime = T0):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def plan(goals_skipped: bool = False) -> list[PlannedSection]:
@@ -51,7 +41,7 @@ def started(clock: FakeClock, **kw: bool) -> MeetingTimer:
 
 
 def test_before_start_nothing_has_elapsed_and_only_start_is_possible():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = MeetingTimer(plan(), total_seconds=1800, clock=clock)
     clock.advance(minutes=5)
     assert timer.elapsed() == 0 and timer.remaining() == 1800
@@ -67,7 +57,7 @@ def test_before_start_nothing_has_elapsed_and_only_start_is_possible():
 
 
 def test_thirteen_minutes_into_strengths_is_over_budget():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = started(clock)
     clock.advance(minutes=3)
     timer.next()
@@ -83,7 +73,7 @@ def test_thirteen_minutes_into_strengths_is_over_budget():
 
 
 def test_last_minute_then_over_budget_at_the_boundaries():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = started(clock)
     clock.advance(seconds=119)
     assert timer.section_state() == "on_time"
@@ -101,7 +91,7 @@ def test_last_minute_then_over_budget_at_the_boundaries():
 
 
 def test_back_reopens_a_section_and_its_time_accumulates():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = started(clock)
     clock.advance(minutes=2)
     timer.next()  # strengths
@@ -121,7 +111,7 @@ def test_back_reopens_a_section_and_its_time_accumulates():
 
 
 def test_a_skipped_section_is_never_entered_and_its_minutes_go_back_to_the_pool():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = MeetingTimer(plan(goals_skipped=True), total_seconds=1800, clock=clock)
     assert [s.id for s in timer.running] == ["opening", "strengths", "insights", "close"]
     assert timer.spare_seconds() == 180  # goals' 3 minutes are free to use
@@ -133,12 +123,12 @@ def test_a_skipped_section_is_never_entered_and_its_minutes_go_back_to_the_pool(
     assert timer.current is not None and timer.current.id == "close"
     timer.back()
     assert timer.current is not None and timer.current.id == "insights"
-    with_goals = MeetingTimer(plan(), total_seconds=1800, clock=FakeClock())
+    with_goals = MeetingTimer(plan(), total_seconds=1800, clock=FakeClock(T0))
     assert with_goals.spare_seconds() == 0
 
 
 def test_spare_time_counts_finished_parts_at_what_they_took():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = started(clock, goals_skipped=True)
     clock.advance(minutes=2)  # opening took 2 of 3 minutes
     timer.next()
@@ -148,7 +138,7 @@ def test_spare_time_counts_finished_parts_at_what_they_took():
 
 
 def test_next_on_the_last_part_and_back_on_the_first_say_what_to_do():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = started(clock)
     with pytest.raises(TimerError, match="first part"):
         timer.back()
@@ -161,7 +151,7 @@ def test_next_on_the_last_part_and_back_on_the_first_say_what_to_do():
 
 
 def test_end_freezes_every_figure_and_records_exact_seconds():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = started(clock)
     for minutes in (3, 12, 10, 3):
         clock.advance(minutes=minutes)
@@ -188,7 +178,7 @@ def test_end_freezes_every_figure_and_records_exact_seconds():
 
 
 def test_a_part_never_reached_records_zero_seconds_and_no_times():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = started(clock, goals_skipped=True)
     clock.advance(minutes=5)
     timer.end()
@@ -199,7 +189,7 @@ def test_a_part_never_reached_records_zero_seconds_and_no_times():
 
 
 def test_to_dict_and_back_resumes_exactly_through_json():
-    clock = FakeClock()
+    clock = FakeClock(T0)
     timer = started(clock, goals_skipped=True)
     clock.advance(minutes=3)
     timer.next()

@@ -23,7 +23,7 @@ import ipywidgets as w
 from .app_shell import app_context, page_header
 from .codebook import ensure_codebook
 from .drafts import DraftStore
-from .engagement_picker import EngagementPicker, meeting_from_link, meeting_number_toggle
+from .engagement_picker import EngagementPicker, meeting_number_toggle, open_from_link
 from .form_view import FormView
 from .instrument import Form, Instrument, derived_meeting_items, load_instrument
 from .registry import Engagement, EngagementRegistry
@@ -279,13 +279,7 @@ class DebriefApp:
 
     # -- opening ------------------------------------------------------------------------
     def _apply_params(self, params: dict[str, str]) -> None:
-        number, problem = meeting_from_link(params)
-        if number is not None:
-            self.meeting_toggle.value = number
-        elif problem:
-            self.picker._say(problem, error=True)
-        engagement_id = params.get("engagement", "")
-        if engagement_id and self.picker.pick(engagement_id):
+        if open_from_link(self.picker, self.meeting_toggle, params):
             if params.get("view") == "summary" and self._saved() is not None:
                 self.show_summary()
 

@@ -20,14 +20,14 @@ import argparse
 import random
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from .codebook import ensure_codebook
 from .instrument import Instrument, derived_meeting_items, load_instrument
-from .registry import EngagementRegistry
+from .registry import Engagement, EngagementRegistry
 from .store import Answer, ResponseStore
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "COACHES",
     "PROGRAMS",
     "DemoSubmission",
+    "write_engagement",
     "DemoEngagement",
     "generate_program",
     "write_program",
@@ -374,6 +375,44 @@ class DemoSummary:
     seconds: float
 
 
+def write_engagement(
+    demo: DemoEngagement,
+    root: Path,
+    *,
+    instrument: Instrument,
+    only: Collection[tuple[str, int]] | None = None,
+) -> tuple[Engagement, int, int]:
+    """Register one made-up engagement and save its forms, each stamped at its own time.
+
+    ``only`` keeps just the listed (form, meeting_number) saves, so a training sample
+    can stop at any stage. Returns the engagement, the saves and the rows written.
+    """
+    engagement = EngagementRegistry(root).create(
+        first_name=demo.first_name,
+        coach=demo.coach,
+        program=demo.program,
+        cohort=demo.cohort,
+        start_date=demo.start_date,
+    )
+    moment: list[datetime] = [datetime.now(timezone.utc)]
+    store = ResponseStore(root, clock=lambda: moment[0])
+    submissions = rows = 0
+    for save in demo.submissions:
+        if only is not None and (save.form, save.meeting_number) not in only:
+            continue
+        moment[0] = save.recorded_at
+        store.submit(
+            engagement_id=engagement.engagement_id,
+            form=save.form,
+            meeting_number=save.meeting_number,
+            answers=save.answers,
+            instrument_version=instrument.version,
+        )
+        submissions += 1
+        rows += len(save.answers)
+    return engagement, submissions, rows
+
+
 def write_program(
     out: Path | str,
     engagements: int,
@@ -387,31 +426,13 @@ def write_program(
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
     instrument = instrument or load_instrument()
-    registry = EngagementRegistry(root)
-    moment: list[datetime] = [datetime.now(timezone.utc)]
-    store = ResponseStore(root, clock=lambda: moment[0])
     submissions = rows = count = 0
     for count, demo in enumerate(
         generate_program(engagements, seed, instrument=instrument), start=1
     ):
-        engagement = registry.create(
-            first_name=demo.first_name,
-            coach=demo.coach,
-            program=demo.program,
-            cohort=demo.cohort,
-            start_date=demo.start_date,
-        )
-        for save in demo.submissions:
-            moment[0] = save.recorded_at
-            store.submit(
-                engagement_id=engagement.engagement_id,
-                form=save.form,
-                meeting_number=save.meeting_number,
-                answers=save.answers,
-                instrument_version=instrument.version,
-            )
-            submissions += 1
-            rows += len(save.answers)
+        _engagement, saved, written = write_engagement(demo, root, instrument=instrument)
+        submissions += saved
+        rows += written
         if progress is not None:
             progress(count)
     ensure_codebook(root, instrument)

@@ -15,6 +15,7 @@ __all__ = [
     "NEW_ENGAGEMENT_FIELDS",
     "meeting_number_toggle",
     "meeting_from_link",
+    "open_from_link",
 ]
 
 NEW_ENGAGEMENT_FIELDS = ("first_name", "coach", "program", "cohort", "start_date")
@@ -161,3 +162,19 @@ def meeting_from_link(params: dict[str, str]) -> tuple[int | None, str]:
     if value:
         return None, f"Meeting number {value!r} is not 1 or 2."
     return None, ""
+
+
+def open_from_link(
+    picker: EngagementPicker, toggle: w.ToggleButtons, params: dict[str, str]
+) -> bool:
+    """Apply ``?engagement=…&meeting=…`` to a page; problems go to the picker's message.
+
+    Returns whether the linked engagement is now open.
+    """
+    number, problem = meeting_from_link(params)
+    if number is not None:
+        toggle.value = number
+    elif problem:
+        picker._say(problem, error=True)
+    engagement_id = params.get("engagement", "")
+    return bool(engagement_id) and picker.pick(engagement_id)

@@ -15,7 +15,7 @@ import ipywidgets as w
 from .app_shell import app_context, page_header
 from .codebook import ensure_codebook
 from .drafts import DraftStore
-from .engagement_picker import EngagementPicker, meeting_from_link, meeting_number_toggle
+from .engagement_picker import EngagementPicker, meeting_number_toggle, open_from_link
 from .fields import DateField
 from .form_view import FormView
 from .instrument import Instrument, load_instrument
@@ -101,14 +101,7 @@ class PrepApp:
 
     # -- opening ------------------------------------------------------------------------
     def _apply_params(self, params: dict[str, str]) -> None:
-        number, problem = meeting_from_link(params)
-        if number is not None:
-            self.meeting_toggle.value = number
-        elif problem:
-            self.picker._say(problem, error=True)
-        engagement_id = params.get("engagement", "")
-        if engagement_id:
-            self.picker.pick(engagement_id)
+        open_from_link(self.picker, self.meeting_toggle, params)
 
     def _picked(self, engagement: Engagement | None) -> None:
         self.open(engagement, self.meeting_toggle.value)

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .app_shell import is_training_folder
-from .demo import DemoEngagement, generate_program
+from .demo import DemoEngagement, generate_program, write_engagement
 from .instrument import Instrument, load_instrument
-from .registry import Engagement, EngagementRegistry
-from .store import ResponseStore, utc_now
+from .registry import Engagement
+from .store import utc_now
 
 __all__ = ["SAMPLE_STAGES", "SampleEngagement", "load_samples", "start_live_meeting"]
 
@@ -97,9 +97,6 @@ def load_samples(
             f"{root} is not a training folder: sample engagements only go into training data."
         )
     instrument = instrument or load_instrument()
-    registry = EngagementRegistry(root)
-    moment: list[datetime] = [clock()]
-    store = ResponseStore(root, clock=lambda: moment[0])
     used: set[int] = set()
     names: set[str] = set()
     samples: list[SampleEngagement] = []
@@ -114,25 +111,9 @@ def load_samples(
         index, demo = _pick(instrument, used, fits)
         used.add(index)
         names.add(demo.first_name)
-        engagement = registry.create(
-            first_name=demo.first_name,
-            coach=demo.coach,
-            program=demo.program,
-            cohort=demo.cohort,
-            start_date=demo.start_date,
+        engagement, _saves, _rows = write_engagement(
+            demo, root, instrument=instrument, only=set(forms)
         )
-        wanted = set(forms)
-        for save in demo.submissions:
-            if (save.form, save.meeting_number) not in wanted:
-                continue
-            moment[0] = save.recorded_at
-            store.submit(
-                engagement_id=engagement.engagement_id,
-                form=save.form,
-                meeting_number=save.meeting_number,
-                answers=save.answers,
-                instrument_version=instrument.version,
-            )
         if stage == "meeting_live":
             start_live_meeting(root, engagement.engagement_id, minutes_ago=14, clock=clock)
         samples.append(SampleEngagement(stage, description, engagement))
