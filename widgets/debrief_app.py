@@ -20,6 +20,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from .app_page import app_page
 from .app_shell import app_context, page_header
 from .codebook import ensure_codebook
 from .drafts import DraftStore
@@ -475,5 +476,8 @@ def build_debrief_app(
     *, root: Path | None = None, params: dict[str, str] | None = None
 ) -> w.Widget:
     """Build the debrief app for the page's query string (or ``params``)."""
-    context = app_context(params, root=root)
-    return DebriefApp(root=context.root, params=context.params).widget
+    return app_page(
+        lambda context: DebriefApp(root=context.root, params=context.params).widget,
+        params=params,
+        root=root,
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from .app_page import app_page
 from .app_shell import AppContext, app_context, page_header
 from .drafts import DraftStore
 from .engagement_picker import EngagementPicker
@@ -258,5 +259,8 @@ class HomeApp:
 
 def build_home_app(*, root: Path | None = None, params: dict[str, str] | None = None) -> w.Widget:
     """Build the home page for the page's query string (or ``params``)."""
-    context = app_context(params, root=root)
-    return HomeApp(root=context.root, params=context.params).widget
+    return app_page(
+        lambda context: HomeApp(root=context.root, params=context.params).widget,
+        params=params,
+        root=root,
+    )

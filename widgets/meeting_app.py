@@ -28,6 +28,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from .app_page import app_page
 from .app_shell import app_context, page_header
 from .drafts import DraftStore
 from .engagement_picker import EngagementPicker, meeting_from_link, meeting_number_toggle
@@ -1081,5 +1082,8 @@ def build_meeting_app(
     *, root: Path | None = None, params: dict[str, str] | None = None
 ) -> w.Widget:
     """Build the meeting app for the page's query string (or ``params``)."""
-    context = app_context(params, root=root)
-    return MeetingApp(root=context.root, params=context.params).widget
+    return app_page(
+        lambda context: MeetingApp(root=context.root, params=context.params).widget,
+        params=params,
+        root=root,
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from .app_page import app_page
 from .app_shell import app_context, page_header
 from .codebook import ensure_codebook
 from .drafts import DraftStore
@@ -275,5 +276,8 @@ class PrepApp:
 
 def build_prep_app(*, root: Path | None = None, params: dict[str, str] | None = None) -> w.Widget:
     """Build the preparation app for the page's query string (or ``params``)."""
-    context = app_context(params, root=root)
-    return PrepApp(root=context.root, params=context.params).widget
+    return app_page(
+        lambda context: PrepApp(root=context.root, params=context.params).widget,
+        params=params,
+        root=root,
+    )
