@@ -8,13 +8,20 @@ Opens ``meeting.ipynb?engagement=<id>&meeting=1`` in headless Chromium and times
 1. Voila as it comes (no voila.json: a new kernel is started and runs the notebook on
    each request);
 2. the kit's voila.json (a preheated kernel pool; the script waits for the pool to
-   refill between runs, as a coach's next page would find it).
+   refill between runs, as a coach's next page would find it);
+3. the front end's floor: a one-button notebook served the same way as 2.
+
+The browser is a coach's browser: a profile of its own per mode, kept between runs,
+so its HTTP cache and its cache of compiled scripts are in play as they are for a
+coach who opened the kit before. Two warm-up runs per mode fill them and are not
+counted (Chromium keeps compiled code for a script from its second load on). Mode 2
+is also measured in a private window, which keeps no compiled code: the figure for a
+coach's very first visit of the day in such a window.
 
 Prints the medians, their ratio, and the resident memory of a live meeting kernel
-(target under 80 MiB: pandas must stay out of the live app). One warm-up run per
-mode fills the browser cache and is not counted. Everything happens in a temporary
-folder (data, HOME, Jupyter and IPython dirs); both servers are stopped at the end.
-Figures only: nothing is asserted.
+(target under 80 MiB: pandas must stay out of the live app). Everything happens in a
+temporary folder (data, HOME, browser profiles, Jupyter and IPython dirs); every
+server is stopped at the end. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -108,29 +115,33 @@ def rss_mib(process) -> float:
     return process.memory_info().rss / (1024 * 1024)
 
 
+WARM_UPS = 2
+
+
 def measure(
-    server, browser, url: str, runs: int, *, preheated: bool, whole_meeting: bool = True
+    server, context, url: str, runs: int, *, preheated: bool, whole_meeting: bool = True
 ) -> tuple[list[float], float]:
     # No request interception: routing sends every request through the automation
     # driver and adds ~0.5 s to a page of ~60 scripts, which no coach's browser pays.
     # The page's only outside request (an icon font on a CDN) fails at once here.
-    context = browser.new_context()
     times: list[float] = []
     live_rss = 0.0
     seen: set[int] = set(kernels(server))
     wait_quiet(server, seen, want_new=False)
-    for run in range(runs + 1):
+    for run in range(runs + WARM_UPS):
         seen |= set(kernels(server))
         page = context.new_page()
         started = time.perf_counter()
         page.goto(url)
         page.wait_for_selector(READY, timeout=120_000)
         elapsed = time.perf_counter() - started
-        if run > 0:
+        counted = run >= WARM_UPS
+        if counted:
             times.append(elapsed)
-        label = "warm-up" if run == 0 else f"run {run}"
+        label = f"run {run - WARM_UPS + 1}" if counted else "warm-up"
         print(f"  {label}: {elapsed:.2f} s")
-        if run == runs and whole_meeting:
+        last = run == runs + WARM_UPS - 1
+        if last and whole_meeting:
             page.click(READY)
             page.wait_for_selector("button.kit-action-end:not([disabled])")
             # The page's own kernel, by the id Voila puts in the page (every notebook
@@ -140,10 +151,9 @@ def measure(
                 if found and f"kernel-{found.group(1)}.json" in " ".join(process.cmdline()):
                     live_rss = rss_mib(process)
         page.close()
-        if run < runs:
+        if not last:
             # The pool refills with a kernel started after this run began.
             wait_quiet(server, seen, want_new=preheated)
-    context.close()
     return times, live_rss
 
 
@@ -198,10 +208,11 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             modes = (("cold", False, REPO), ("preheated", True, REPO))
-            modes += (("floor", True, floor_site(sandbox)),)
+            modes += (("private", True, REPO), ("floor", True, floor_site(sandbox)))
             titles = {
                 "cold": "Voila as it comes (cold kernel)",
                 "preheated": "kit voila.json (preheated kernel)",
+                "private": "kit voila.json (preheated kernel), private window",
                 "floor": "front-end floor: one button, kit voila.json (preheated)",
             }
             for mode, project_config, site in modes:
@@ -210,18 +221,27 @@ def main() -> None:
                 eid = seed(data)
                 server = VoilaServer(repo=site, exports=data, use_project_config=project_config)
                 server.start()
+                if mode == "private":
+                    context = browser.new_context()
+                else:
+                    context = playwright.chromium.launch_persistent_context(
+                        sandbox / f"profile-{mode}",
+                        executable_path=CHROMIUM,
+                        args=CHROMIUM_ARGS,
+                    )
                 try:
                     url = f"{server.url}/voila/render/meeting.ipynb?engagement={eid}&meeting=1"
                     print(f"{titles[mode]}:")
                     results[mode] = measure(
                         server,
-                        browser,
+                        context,
                         url,
                         args.runs,
                         preheated=project_config,
-                        whole_meeting=mode != "floor",
+                        whole_meeting=mode in ("cold", "preheated"),
                     )
                 finally:
+                    context.close()
                     server.stop()
             browser.close()
     finally:
@@ -242,6 +262,11 @@ def main() -> None:
         f"(target <= {TARGET_PRELOADED_S} s: {verdict})"
     )
     print(f"ratio cold / preheated: {cold / warm:.2f}")
+    private = statistics.median(results["private"][0])
+    print(
+        "page open to Start enabled, preheated, private window (no compiled-code cache): "
+        f"{private:.2f} s"
+    )
     floor = statistics.median(results["floor"][0])
     print(
         f"front-end floor (one button, preheated): {floor:.2f} s; the meeting page adds "
