@@ -174,6 +174,12 @@ def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_pa
     expect(done.locator(".kit-home-timing")).to_contain_text("month 2, in the window")
     expect(done.locator(".kit-action-open-summary-1")).to_be_visible()
 
+    # The summary opened again from home is as the coachee left it.
+    done.locator(".kit-action-open-summary-1").click()
+    expect(page.locator(".kit-summary")).to_contain_text("Led the launch with calm")
+    expect(page.locator(".kit-summary-line-strengths_best input")).to_be_checked()
+    expect(page.locator(".kit-summary-line-strengths_superpower input")).not_to_be_checked()
+
 
 def test_second_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_path: Path):
     page = kit_page

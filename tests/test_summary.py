@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from widgets.drafts import DraftStore
 from widgets.instrument import NEVER_SHAREABLE, load_instrument
 from widgets.registry import EngagementRegistry
 from widgets.store import Answer, ResponseStore
@@ -147,7 +148,12 @@ def test_text_is_escaped_in_markdown_and_html():
     assert "<link" not in page and "<script" not in page
 
 
-def view_for(tmp_path: Path, sources: SummarySources, meeting_number: int = 1) -> SummaryView:
+def view_for(
+    tmp_path: Path,
+    sources: SummarySources,
+    meeting_number: int = 1,
+    drafts: DraftStore | None = None,
+) -> SummaryView:
     lines, withheld = summary_lines(INSTRUMENT, meeting_number, sources)
     return SummaryView(
         lines=lines,
@@ -157,6 +163,7 @@ def view_for(tmp_path: Path, sources: SummarySources, meeting_number: int = 1) -
         meeting_number=meeting_number,
         folder=tmp_path / "summaries",
         produced_on=DAY,
+        drafts=drafts,
     )
 
 
@@ -244,3 +251,42 @@ def test_built_from_the_store_for_one_engagement_and_meeting(exports: Path):
     assert "Mentoring" in markdown and "merger" not in markdown.casefold()
     assert "1 line(s) were held back" in view.notes.value
     assert (exports / "private" / "summaries" / f"summary-{eid}.md").exists()
+
+
+def test_unticked_lines_stay_unticked_after_a_reload(tmp_path: Path):
+    drafts = DraftStore(tmp_path)
+    view = view_for(tmp_path, every_answer(1), drafts=drafts)
+    view.checkboxes["strengths_superpower"].value = False
+    view.checkboxes["asks-support"].value = False
+    view.checkboxes["asks-support"].value = True  # changed their mind
+
+    reopened = view_for(tmp_path, every_answer(1), drafts=drafts)
+    assert reopened.checkboxes["strengths_superpower"].value is False
+    assert reopened.checkboxes["asks-support"].value is True
+    assert mark("strengths_superpower") not in reopened.markdown()
+    assert f"{len(reopened.lines) - 1} of {len(reopened.lines)}" in reopened.downloads.value
+    # The other meeting's recap keeps its own choices.
+    assert all(
+        box.value for box in view_for(tmp_path, every_answer(2), 2, drafts).checkboxes.values()
+    )
+
+
+def test_a_line_added_since_starts_ticked(tmp_path: Path):
+    drafts = DraftStore(tmp_path)
+    without = SummarySources(prep=every_answer(1).prep, meeting={}, debrief={})
+    view_for(tmp_path, without, drafts=drafts).checkboxes["success"].value = False
+    reopened = view_for(tmp_path, every_answer(1), drafts=drafts)
+    assert reopened.checkboxes["success"].value is False
+    assert reopened.checkboxes["strengths_superpower"].value is True
+
+
+def test_choices_that_cannot_be_remembered_are_said_and_the_downloads_still_follow(
+    tmp_path: Path,
+):
+    drafts = DraftStore(tmp_path)
+    view = view_for(tmp_path, every_answer(1), drafts=drafts)
+    drafts.folder.mkdir(parents=True)
+    (drafts.folder / "e-0123456789ab").write_text("a file where the folder should be")
+    view.checkboxes["strengths_superpower"].value = False
+    assert "Could not remember these choices" in view.downloads.value
+    assert mark("strengths_superpower") not in view.markdown()

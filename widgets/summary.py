@@ -43,6 +43,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from .drafts import DraftStore
 from .instrument import NEVER_SHAREABLE, Instrument
 from .paths import private_dir
 from .store import ResponseStore
@@ -307,7 +308,9 @@ class SummaryView:
     """Tick boxes for the offered lines, download links, and private copies.
 
     The links and copies are regenerated on every tick change, so what downloads is
-    always exactly what is ticked on screen.
+    always exactly what is ticked on screen. With ``drafts``, the lines the coachee
+    unticked are remembered (by line key), so a reload or a later visit offers the
+    recap as they left it; a line added since starts ticked.
     """
 
     def __init__(
@@ -320,6 +323,7 @@ class SummaryView:
         meeting_number: int,
         folder: Path,
         produced_on: date,
+        drafts: DraftStore | None = None,
     ):
         self.lines = tuple(lines)
         self.first_name = first_name
@@ -329,6 +333,10 @@ class SummaryView:
         self.produced_on = produced_on
         suffix = "" if meeting_number == 1 else f"-m{meeting_number}"
         self.basename = f"summary-{engagement_id}{suffix}"
+        self._drafts = drafts
+        self._draft_key = f"summary-{meeting_number}"
+        self._remember_problem = ""
+        unticked = self._unticked_before()
         self.checkboxes: dict[str, w.Checkbox] = {}
         rows: list[w.Widget] = []
         heading = None
@@ -337,11 +345,14 @@ class SummaryView:
                 heading = line.heading
                 rows.append(w.HTML(f"<h4 class='kit-summary-heading'>{html.escape(heading)}</h4>"))
             box = w.Checkbox(
-                value=True, description=line.plain(), indent=False, layout=w.Layout(width="100%")
+                value=line.key not in unticked,
+                description=line.plain(),
+                indent=False,
+                layout=w.Layout(width="100%"),
             )
             box.add_class("kit-summary-line")
             box.add_class(f"kit-summary-line-{line.key}")
-            box.observe(lambda _c: self.refresh(), names="value")
+            box.observe(self._ticked, names="value")
             self.checkboxes[line.key] = box
             rows.append(box)
         notes = []
@@ -370,6 +381,26 @@ class SummaryView:
             ]
         )
         self.widget.add_class("kit-summary")
+        self.refresh()
+
+    def _unticked_before(self) -> set[str]:
+        saved = self._drafts.load(self.engagement_id, self._draft_key) if self._drafts else None
+        if saved is None:
+            return set()
+        keys = saved[1].get("unticked", [])
+        return {str(key) for key in keys} if isinstance(keys, list) else set()
+
+    def _ticked(self, _change: object) -> None:
+        if self._drafts is not None:
+            unticked = [key for key, box in self.checkboxes.items() if not box.value]
+            try:
+                self._drafts.save(self.engagement_id, self._draft_key, {"unticked": unticked})
+                self._remember_problem = ""
+            except OSError as exc:
+                self._remember_problem = (
+                    f"Could not remember these choices for next time ({exc}); "
+                    "the downloads below follow what is ticked."
+                )
         self.refresh()
 
     def chosen(self) -> list[SummaryLine]:
@@ -416,10 +447,16 @@ class SummaryView:
             text="Download printable page (HTML)",
         )
         count = len(self.chosen())
+        problem = (
+            f"<p class='kit-notice kit-notice-error' role='alert'>"
+            f"{html.escape(self._remember_problem)}</p>"
+            if self._remember_problem
+            else ""
+        )
         self.downloads.value = (
             f"<div class='kit-summary-links'>{md_link} {html_link}</div>"
             f"<p class='kit-summary-note'>{count} of {len(self.lines)} line(s) included. "
-            f"{html.escape(saved)}</p>"
+            f"{html.escape(saved)}</p>{problem}"
         )
 
 
@@ -461,4 +498,5 @@ def build_summary_view(
         meeting_number=meeting_number,
         folder=private_dir(root) / "summaries",
         produced_on=produced_on or date.today(),
+        drafts=DraftStore(root),
     )
