@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,7 +30,6 @@ __all__ = ["app_page"]
 
 Build = Callable[[AppContext], w.Widget]
 
-_log = logging.getLogger(__name__)
 # Tasks alive until their app is built: the event loop itself only keeps weak references.
 _pending: set[asyncio.Task[None]] = set()
 
@@ -56,8 +54,9 @@ def _failed(exc: Exception) -> list[w.Widget]:
 async def _fill(holder: w.Box, build: Build, root: Path | None) -> None:
     try:
         app = build(app_context(await request_params(), root=root))
-    except Exception as exc:  # noqa: BLE001 - any failure must reach the page, not a log
-        _log.exception("app page failed to open")
+    except Exception as exc:  # noqa: BLE001 - any failure must reach the page
+        # Said on the page only: a kernel's log output can land in the page as a
+        # traceback, which voila.json keeps from coaches.
         holder.children = _failed(exc)
     else:
         holder.children = [app]
