@@ -86,8 +86,11 @@ def _step_cell(context: AppContext, eid: str, status: StepStatus, is_next: bool)
     return f"<td class='{classes}'>{' '.join(parts)}</td>"
 
 
-def render_table(context: AppContext, statuses: list[EngagementStatus]) -> str:
-    """The engagements table as HTML; every shown text is escaped."""
+def render_table(
+    context: AppContext, statuses: list[EngagementStatus], *, empty: str = "No engagement matches."
+) -> str:
+    """The engagements table as HTML; every shown text is escaped. ``empty`` fills a
+    table with no rows."""
     head = "".join(f"<th>{html.escape(step.title)}</th>" for step in JOURNEY_STEPS)
     rows = []
     for status in statuses:
@@ -109,7 +112,7 @@ def render_table(context: AppContext, statuses: list[EngagementStatus]) -> str:
     if not rows:
         rows.append(
             f"<tr><td colspan='{len(JOURNEY_STEPS) + 2}' class='kit-home-empty'>"
-            "No engagement matches.</td></tr>"
+            f"{html.escape(empty)}</td></tr>"
         )
     return (
         "<table class='kit-home-table'><thead><tr><th>Coachee</th><th>Timing</th>"
@@ -245,7 +248,14 @@ class HomeApp:
             )
         else:
             self.count.value = f"<p class='kit-home-note'>Showing {len(shown)} of {total}.</p>"
-        self.table.value = render_table(self.context, shown)
+        # With no engagement at all, the note above says what to do; the table only
+        # shows where rows will go, rather than a second "nothing here".
+        empty = (
+            "Each engagement you create gets a row here."
+            if total == 0
+            else "No engagement matches."
+        )
+        self.table.value = render_table(self.context, shown, empty=empty)
 
     def _created(self, engagement: Engagement | None) -> None:
         if engagement is None:
