@@ -25,6 +25,23 @@ def test_every_notebook_renders_without_an_error(voila_server: VoilaServer, note
     assert "application/vnd.jupyter.widget-view+json" in body  # the app was displayed
 
 
+TAB_TITLES = {
+    "home.ipynb": "Engagements",
+    "prep.ipynb": "Preparation",
+    "meeting.ipynb": "Alignment meeting",
+    "debrief.ipynb": "Debrief",
+    "analysis.ipynb": "Program analysis",
+    "walkthrough.ipynb": "Guided tour",
+}
+
+
+def test_every_app_names_itself_in_the_browser_tab(voila_server: VoilaServer):
+    assert set(TAB_TITLES) == set(NOTEBOOKS)
+    for notebook, title in TAB_TITLES.items():
+        _status, body = voila_server.get(f"/voila/render/{notebook}")
+        assert f"<title>{title} · Alignment Meeting Kit</title>" in body, notebook
+
+
 def test_sources_are_stripped_from_the_page(voila_server: VoilaServer):
     _status, body = voila_server.get("/voila/render/prep.ipynb")
     assert "build_prep_app()" not in body
