@@ -8,11 +8,10 @@ once its content has been submitted through the store.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .atomic_file import replace_file
 from .ids import check_engagement_id
 from .paths import private_dir
 from .store import utc_now
@@ -38,14 +37,7 @@ class DraftStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         saved_at = utc_now().isoformat(timespec="milliseconds")
         payload = json.dumps({"saved_at": saved_at, "data": data}, ensure_ascii=False)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".draft-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_file(path, payload)
         return saved_at
 
     def load(self, engagement_id: str, key: str) -> tuple[str, dict[str, Any]] | None:

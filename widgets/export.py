@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .atomic_file import replace_file
 from .codebook import CODEBOOK_COLUMNS, codebook_rows
 from .instrument import DERIVED_TYPES, FREE_TEXT_TYPES, ITEM_TYPES, Instrument, load_instrument
 from .loader import (
@@ -498,9 +499,7 @@ def export_program(
     codebook = [{k: neutralise(v) for k, v in row.items()} for row in codebook_rows(instrument)]
     write_table(out / "codebook.csv", CODEBOOK_COLUMNS, codebook)
     package = json.dumps(_datapackage(long, wide, instrument), indent=2, ensure_ascii=False)
-    temporary = out / ".datapackage.json.tmp"
-    temporary.write_text(package + "\n", encoding="utf-8")
-    os.replace(temporary, out / "datapackage.json")
+    replace_file(out / "datapackage.json", package + "\n", durable=True, mode=0o644)
     return ExportSummary(
         out=out,
         rows=len(long),

@@ -40,7 +40,6 @@ import hashlib
 import io
 import os
 import pickle
-import tempfile
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -54,6 +53,7 @@ from pandas.api.types import union_categoricals
 from pyarrow import compute as pc
 from pyarrow import csv as pa_csv
 
+from .atomic_file import replace_file
 from .instrument import Instrument, load_instrument
 from .store import RESPONSE_COLUMNS, ResponseStore, read_table
 
@@ -230,14 +230,7 @@ def _write_cache(path: Path, entry: dict[str, Any]) -> None:
     # Best effort: a cache that cannot be written only costs the next load some time.
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        replace_file(path, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass
 

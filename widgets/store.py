@@ -45,6 +45,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from .atomic_file import fsync_folder, replace_file
 from .ids import check_engagement_id
 from .paths import exports_dir
 
@@ -145,20 +146,6 @@ class Submission:
 
 
 # --------------------------------------------------------------------------- files
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a created, renamed or removed name durable (a file's fsync does not)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some filesystems refuse fsync on a folder
-        pass
-    finally:
-        os.close(fd)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -330,11 +317,11 @@ class _Journal:
             path = self._resolve(relative)
             if old is None:
                 path.unlink(missing_ok=True)
-                _fsync_dir(path.parent)
+                fsync_folder(path.parent)
             else:
                 _overwrite(path, old.encode("latin-1"))
         self.pending_path.unlink()
-        _fsync_dir(self.folder)
+        fsync_folder(self.folder)
 
     def commit(
         self,
@@ -374,9 +361,9 @@ class _Journal:
                     new_folders.add(path.parent)
                 _overwrite(path, new)
             for folder in new_folders:
-                _fsync_dir(folder)
+                fsync_folder(folder)
             self.pending_path.unlink()
-            _fsync_dir(self.folder)
+            fsync_folder(self.folder)
         except OSError as exc:
             try:
                 self.recover()
@@ -393,15 +380,7 @@ class _Journal:
 
     def _write_marker(self, data: bytes) -> None:
         # Written beside and renamed into place, so a marker that exists is complete.
-        temporary = self.pending_path.with_name(_PENDING_NAME + ".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o644)
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, self.pending_path)
-        _fsync_dir(self.folder)
+        replace_file(self.pending_path, data, durable=True, mode=0o644)
 
 
 def _overwrite(path: Path, data: bytes) -> None:
@@ -441,18 +420,9 @@ def write_table(
     data = _encode([list(columns), *_table_rows(columns, rows)])
     journal = _Journal(path.parent)
     with journal.locked():
-        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o644)
-            try:
-                _write_all(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temporary, path)
-            _fsync_dir(path.parent)
+            replace_file(path, data, durable=True, mode=0o644)
         except OSError as exc:
-            temporary.unlink(missing_ok=True)
             raise StoreError(
                 f"Could not write {path} ({exc.strerror or exc}); the previous version is "
                 "unchanged. Check that the disk is not full and the folder is writable."
@@ -836,7 +806,7 @@ class ResponseStore:
         try:
             self._watermark_path.unlink(missing_ok=True)
             if self._index_dir.is_dir():
-                _fsync_dir(self._index_dir)
+                fsync_folder(self._index_dir)
             for path in list(self._index_files()):
                 path.unlink()
         except OSError as exc:

@@ -33,9 +33,7 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +41,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from .atomic_file import replace_file
 from .drafts import DraftStore
 from .instrument import NEVER_SHAREABLE, Instrument
 from .paths import private_dir
@@ -289,18 +288,6 @@ def data_link(content: str, *, mime: str, filename: str, css_class: str, text: s
     )
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".summary-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # ---------------------------------------------------------------------- on screen
 
 
@@ -427,8 +414,9 @@ class SummaryView:
         markdown, page = self.markdown(), self.html()
         saved = ""
         try:
-            _write_atomic(self.folder / f"{self.basename}.md", markdown)
-            _write_atomic(self.folder / f"{self.basename}.html", page)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            replace_file(self.folder / f"{self.basename}.md", markdown)
+            replace_file(self.folder / f"{self.basename}.html", page)
             saved = "A copy is kept in the coach's private summaries folder."
         except OSError as exc:
             saved = f"Could not keep a private copy ({exc}); the downloads still work."
