@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/analysis_load.py [--rows 1000000] [--runs 3] [--dir PATH]
 
-Writes a schema-true synthetic program (answers from widgets.demo, rows through the
+Writes a schema-true synthetic program (answers from widgets.training.demo, rows through the
 store's own table writer, one call) into a temporary folder, then measures, each in a
 fresh process so peak memory is its own:
 
@@ -82,9 +82,9 @@ def _load() -> str:
 
 def write_program(folder: Path, rows: int, seed: int = 1) -> tuple[int, int]:
     """About ``rows`` rows of made-up engagements; returns (rows, engagements) written."""
-    from widgets.demo import generate_program
-    from widgets.registry import REGISTRY_COLUMNS
-    from widgets.store import RESPONSE_COLUMNS, append_table
+    from widgets.store.registry import REGISTRY_COLUMNS
+    from widgets.store.responses import RESPONSE_COLUMNS, append_table
+    from widgets.training.demo import generate_program
 
     rng = random.Random(seed)
 
@@ -146,9 +146,9 @@ def measure(kind: str, folder: Path, cache: Path) -> dict[str, float]:
     """One measurement in this process (called in a fresh child per measurement)."""
     import pandas as pd
 
-    from widgets.analysis import all_metrics
-    from widgets.instrument import load_instrument
-    from widgets.loader import load_responses, wide_sessions
+    from widgets.analysis.metrics import all_metrics
+    from widgets.analysis.reading import load_responses, wide_sessions
+    from widgets.instrument.model import load_instrument
 
     instrument = load_instrument()
     before = _rss_mib()

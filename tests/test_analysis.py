@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 
 from tests.test_loader import T0, engagement, save
-from widgets import analysis
-from widgets.analysis_app import AnalysisApp, load_analysis_data
-from widgets.loader import load_responses, wide_sessions
-from widgets.timing import RecommendedWindow
+from widgets.analysis import metrics as analysis
+from widgets.analysis.dashboard import AnalysisApp, load_analysis_data
+from widgets.analysis.reading import load_responses, wide_sessions
+from widgets.apps.timing import RecommendedWindow
 
 
 def meeting(section_seconds: dict[str, int], ticks: list[str], skipped: bool | None) -> dict:
@@ -277,7 +277,7 @@ def test_metrics_on_no_data_return_empty_tables(sessions: pd.DataFrame) -> None:
 
 
 def test_dashboard_filters_update_tables(sessions: pd.DataFrame) -> None:
-    from widgets.analysis_app import AnalysisData
+    from widgets.analysis.dashboard import AnalysisData
 
     app = AnalysisApp(AnalysisData(sessions, "test data", False))
     assert len(app.tabs.children) == len(analysis.METRICS)

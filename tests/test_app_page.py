@@ -14,10 +14,10 @@ from websockets.asyncio.server import serve
 
 from tests.voila_server import free_port
 from tests.widget_tree import find_by_class, visible_text
-from widgets.app_page import app_page
-from widgets.app_shell import AppContext
-from widgets.meeting_app import build_meeting_app
-from widgets.registry import EngagementRegistry
+from widgets.apps.meeting.app import build_meeting_app
+from widgets.shell.context import AppContext
+from widgets.shell.page import app_page
+from widgets.store.registry import EngagementRegistry
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets.atomic_file import replace_file
+from widgets.store.atomic_file import replace_file
 
 
 def test_new_content_replaces_the_old_whole(tmp_path: Path) -> None:

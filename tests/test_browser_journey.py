@@ -16,9 +16,9 @@ from dateutil.relativedelta import relativedelta
 from playwright.sync_api import Locator, Page, expect
 
 from tests.voila_server import VoilaServer
-from widgets.instrument import load_instrument
-from widgets.registry import EngagementRegistry
-from widgets.store import Answer, ResponseStore
+from widgets.instrument.model import load_instrument
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import Answer, ResponseStore
 
 pytestmark = pytest.mark.browser
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from widgets.codebook import ensure_codebook
-from widgets.instrument import load_instrument
-from widgets.prep_app import PrepApp
+from widgets.apps.prep import PrepApp
+from widgets.instrument.codebook import ensure_codebook
+from widgets.instrument.model import load_instrument
 
 
 def test_opening_an_app_writes_the_codebook_beside_the_data(exports):

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.fake_clock import FakeClock
-from widgets.debrief_app import DebriefApp, DebriefClock, build_debrief_app
-from widgets.drafts import DraftStore
-from widgets.instrument import load_instrument
-from widgets.registry import EngagementRegistry
-from widgets.store import Answer, ResponseStore
+from widgets.apps.debrief import DebriefApp, DebriefClock, build_debrief_app
+from widgets.instrument.model import load_instrument
+from widgets.store.drafts import DraftStore
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import Answer, ResponseStore
 
 T0 = datetime(2026, 10, 20, 9, 30, tzinfo=timezone.utc)
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from widgets.demo import FIRST_NAMES, generate_program, main
-from widgets.instrument import load_instrument
-from widgets.loader import load_responses, wide_sessions
-from widgets.registry import EngagementRegistry
-from widgets.store import ResponseStore
+from widgets.analysis.reading import load_responses, wide_sessions
+from widgets.instrument.model import load_instrument
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import ResponseStore
+from widgets.training.demo import FIRST_NAMES, generate_program, main
 
 
 def answers(seed: int, count: int = 25) -> list:

@@ -12,7 +12,7 @@ import frictionless
 import pytest
 
 from tests.test_loader import engagement, save
-from widgets.export import KEY_ENV, ExportError, export_program, main, pseudonym
+from widgets.analysis.export.program import KEY_ENV, ExportError, export_program, main, pseudonym
 
 KEY = "test-key-0123456789abcdef"
 FORMULAS = ['=HYPERLINK("x")', "+1+1", "@SUM(A1)", "-2+3", "\tTAB", "\rCR"]

@@ -22,7 +22,7 @@ def test_unknown_names_say_so():
 
 @pytest.mark.parametrize(
     "module",
-    ["widgets.prep_app", "widgets.meeting_app", "widgets.debrief_app", "widgets.home_app"],
+    ["widgets.apps.prep", "widgets.apps.meeting.app", "widgets.apps.debrief", "widgets.apps.home"],
 )
 def test_live_apps_do_not_import_pandas(module: str):
     code = f"import sys, {module}; print('pandas' in sys.modules)"

@@ -8,10 +8,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from widgets.drafts import DraftStore
-from widgets.home_app import HomeApp, build_home_app
-from widgets.registry import EngagementRegistry
-from widgets.store import Answer, ResponseStore
+from widgets.apps.home import HomeApp, build_home_app
+from widgets.store.drafts import DraftStore
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import Answer, ResponseStore
 
 
 def save(root: Path, eid: str, form: str, n: int = 1, **values: str) -> None:

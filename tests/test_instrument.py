@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from widgets.instrument import (
+from widgets.instrument.model import (
     DEFAULT_INSTRUMENT_DIR,
     FREE_TEXT_TYPES,
     ITEM_TYPES,

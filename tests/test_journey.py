@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from widgets.drafts import DraftStore
-from widgets.journey import (
+from widgets.apps.journey import (
     DONE,
     DRAFT,
     JOURNEY_STEPS,
@@ -17,9 +16,10 @@ from widgets.journey import (
     step_statuses,
     timing_status,
 )
-from widgets.registry import EngagementRegistry
-from widgets.store import Answer, ResponseStore
-from widgets.timing import RecommendedWindow
+from widgets.apps.timing import RecommendedWindow
+from widgets.store.drafts import DraftStore
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import Answer, ResponseStore
 
 
 def states(statuses) -> dict[str, str]:

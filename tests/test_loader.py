@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from widgets.instrument import load_instrument
-from widgets.loader import LONG_COLUMNS, LoaderError, load_responses, wide_sessions
-from widgets.registry import EngagementRegistry
-from widgets.store import RESPONSE_COLUMNS, Answer, ResponseStore, write_table
+from widgets.analysis.reading import LONG_COLUMNS, LoaderError, load_responses, wide_sessions
+from widgets.instrument.model import load_instrument
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import RESPONSE_COLUMNS, Answer, ResponseStore, write_table
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 _KINDS = {e.item_id: (e.section, e.type) for e in load_instrument().codebook()}
@@ -187,7 +187,7 @@ def test_text_with_line_breaks_quotes_and_commas_survives_block_boundaries(
 ) -> None:
     # Tiny read blocks, so many boundaries fall inside quoted, multi-line values ("\r\n"
     # inside a value sends the file to the slower parser, which must agree).
-    monkeypatch.setattr("widgets.loader._BLOCK_BYTES", 512)
+    monkeypatch.setattr("widgets.analysis.reading._BLOCK_BYTES", 512)
     e = engagement(tmp_path)
     texts = {}
     for number in range(1, 41):

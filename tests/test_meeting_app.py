@@ -10,10 +10,10 @@ import ipywidgets as w
 import pytest
 
 from tests.fake_clock import FakeClock
-from widgets.instrument import derived_meeting_items, load_instrument
-from widgets.meeting_app import MeetingApp
-from widgets.registry import EngagementRegistry
-from widgets.store import Answer, ResponseStore
+from widgets.apps.meeting.app import MeetingApp
+from widgets.instrument.model import derived_meeting_items, load_instrument
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import Answer, ResponseStore
 
 T0 = datetime(2026, 10, 14, 9, 0, tzinfo=timezone.utc)
 VERSION = load_instrument().version

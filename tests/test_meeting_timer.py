@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.fake_clock import FakeClock
-from widgets.meeting_timer import (
+from widgets.apps.meeting.timer import (
     MeetingTimer,
     PlannedSection,
     TimerError,

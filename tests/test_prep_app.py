@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from widgets.prep_app import PrepApp
-from widgets.registry import EngagementRegistry
-from widgets.store import ResponseStore
+from widgets.apps.prep import PrepApp
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import ResponseStore
 
 START = date(2026, 9, 1)
 

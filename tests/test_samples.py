@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.widget_tree import find_by_class, visible_text
-from widgets.app_shell import training_dir
-from widgets.drafts import DraftStore
-from widgets.journey import engagement_status
-from widgets.meeting_app import MeetingApp
-from widgets.prep_app import PrepApp
-from widgets.samples import SAMPLE_STAGES, load_samples
-from widgets.store import ResponseStore
+from widgets.apps.journey import engagement_status
+from widgets.apps.meeting.app import MeetingApp
+from widgets.apps.prep import PrepApp
+from widgets.shell.context import training_dir
+from widgets.store.drafts import DraftStore
+from widgets.store.responses import ResponseStore
+from widgets.training.samples import SAMPLE_STAGES, load_samples
 
 
 @pytest.fixture

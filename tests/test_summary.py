@@ -9,11 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets.drafts import DraftStore
-from widgets.instrument import NEVER_SHAREABLE, load_instrument
-from widgets.registry import EngagementRegistry
-from widgets.store import Answer, ResponseStore
-from widgets.summary import (
+from widgets.apps.summary.view import (
     SHARED_ITEMS,
     SummarySources,
     SummaryView,
@@ -23,6 +19,10 @@ from widgets.summary import (
     render_markdown,
     summary_lines,
 )
+from widgets.instrument.model import NEVER_SHAREABLE, load_instrument
+from widgets.store.drafts import DraftStore
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import Answer, ResponseStore
 
 INSTRUMENT = load_instrument()
 DAY = date(2026, 10, 21)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.widget_tree import visible_text
-from widgets.app_shell import (
+from widgets.apps.prep import PrepApp
+from widgets.shell.context import (
     TRAINING_MARKER,
     app_context,
     is_training_folder,
     reset_training,
     training_dir,
 )
-from widgets.prep_app import PrepApp
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -101,8 +101,8 @@ def test_training_folder_may_not_be_the_real_exports(exports, monkeypatch):
 
 
 def test_analysis_in_training_mode_reads_only_training_data(exports, training):
-    from widgets.analysis_app import build_analysis_app
-    from widgets.demo import write_program
+    from widgets.analysis.dashboard import build_analysis_app
+    from widgets.training.demo import write_program
 
     write_program(exports, 3, seed=5)  # real data present
     real = build_analysis_app(params={})

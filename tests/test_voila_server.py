@@ -55,7 +55,7 @@ def test_sources_are_stripped_from_the_page(voila_server: VoilaServer):
         "/voila/files/..%2fexports%2fprivate%2fengagements.csv",
         "/voila/files/prep.ipynb",
         "/files/../exports/responses.csv",
-        "/voila/files/../widgets/instrument_data/prep.yaml",
+        "/voila/files/../widgets/instrument/data/prep.yaml",
     ],
 )
 def test_data_cannot_be_fetched_through_voila(voila_server: VoilaServer, path: str):

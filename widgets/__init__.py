@@ -13,24 +13,24 @@ from typing import Any
 # Public name -> the module that defines it (imported on first use).
 _LAZY = {
     # coach apps
-    "build_home_app": "widgets.home_app",
-    "build_prep_app": "widgets.prep_app",
-    "build_meeting_app": "widgets.meeting_app",
-    "build_debrief_app": "widgets.debrief_app",
+    "build_home_app": "widgets.apps.home",
+    "build_prep_app": "widgets.apps.prep",
+    "build_meeting_app": "widgets.apps.meeting.app",
+    "build_debrief_app": "widgets.apps.debrief",
     # trainers
-    "start_walkthrough": "widgets.walkthrough",
-    "load_samples": "widgets.samples",
+    "start_walkthrough": "widgets.training.walkthrough",
+    "load_samples": "widgets.training.samples",
     # data: instrument, store, registry
-    "load_instrument": "widgets.instrument",
-    "ResponseStore": "widgets.store",
-    "EngagementRegistry": "widgets.registry",
+    "load_instrument": "widgets.instrument.model",
+    "ResponseStore": "widgets.store.responses",
+    "EngagementRegistry": "widgets.store.registry",
     "exports_dir": "widgets.paths",
-    "write_codebook": "widgets.codebook",
+    "write_codebook": "widgets.instrument.codebook",
     # analysts (pandas)
-    "load_responses": "widgets.loader",
-    "wide_sessions": "widgets.loader",
-    "export_program": "widgets.export",
-    "build_analysis_app": "widgets.analysis_app",
+    "load_responses": "widgets.analysis.reading",
+    "wide_sessions": "widgets.analysis.reading",
+    "export_program": "widgets.analysis.export.program",
+    "build_analysis_app": "widgets.analysis.dashboard",
 }
 
 __all__ = sorted(_LAZY)

@@ -1,0 +1,1 @@
+"""analysis/export: see the modules below."""

@@ -1,0 +1,483 @@
+"""The debrief: fifteen minutes for coach and coachee, right after the manager leaves.
+
+It follows the preparation app (picker, generated form, draft on every change, Submit
+with messages beside the fields, corrections as revisions) and adds a 15-minute clock.
+The clock is a stored start time plus an injectable ``clock()``: the remaining time is
+always computed, never counted down, so a reload, a restarted kernel or a test with a
+fake clock all see the same time. The start time lives in the draft until Submit, which
+saves the answers with ``debrief_started_at``, ``debrief_ended_at`` and
+``debrief_seconds``. After Submit the coachee's summary opens.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from widgets.apps.summary.view import SummaryView, build_summary_view
+from widgets.forms.form_view import FormView
+from widgets.instrument.codebook import ensure_codebook
+from widgets.instrument.model import Form, Instrument, derived_meeting_items, load_instrument
+from widgets.shell.context import app_context, page_header
+from widgets.shell.page import app_page
+from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
+from widgets.shell.ui_text import local_time, status_html
+from widgets.store.drafts import DraftStore
+from widgets.store.registry import Engagement, EngagementRegistry
+from widgets.store.responses import Answer, ResponseStore, StoreError, Submission, utc_now
+
+__all__ = ["DebriefApp", "DebriefClock", "build_debrief_app"]
+
+FORM = "debrief"
+Clock = Callable[[], datetime]
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _parse(stamp: object) -> datetime | None:
+    if not isinstance(stamp, str) or not stamp:
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _mmss(seconds: float) -> str:
+    whole = int(abs(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+class DebriefClock:
+    """The debrief's time budget: when it started, and what is left of it.
+
+    ``clock`` returns an aware datetime (tests pass a fake one). Section budgets come
+    from the instrument, so the clock can say which part the pair should be on by now.
+    """
+
+    def __init__(self, form: Form, *, meeting_number: int = 1, clock: Clock = utc_now):
+        self.clock = clock
+        self.total_seconds = (form.total_minutes or 15) * 60
+        self.sections = [
+            (s.title, s.budget_seconds or 0) for s in form.sections_for(meeting_number)
+        ]
+        self.started_at: datetime | None = None
+        self.ended_at: datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.started_at is not None and self.ended_at is None
+
+    def start(self) -> bool:
+        """Start now unless already started; True when this call started it."""
+        if self.started_at is not None:
+            return False
+        self.started_at = self.clock()
+        return True
+
+    def stop(self) -> None:
+        if self.started_at is None:
+            self.started_at = self.clock()
+        if self.ended_at is None:
+            self.ended_at = self.clock()
+
+    def elapsed(self) -> float:
+        if self.started_at is None:
+            return 0.0
+        end = self.ended_at or self.clock()
+        return max(0.0, (end - self.started_at).total_seconds())
+
+    def remaining(self) -> float:
+        """Seconds left of the budget; negative once it has run over."""
+        return self.total_seconds - self.elapsed()
+
+    def current_section(self) -> tuple[str, int] | None:
+        """The part the budget says they should be on now (the last one once over)."""
+        if self.started_at is None or not self.sections:
+            return None
+        spent = self.elapsed()
+        until = 0
+        for title, budget in self.sections:
+            until += budget
+            if spent < until:
+                return title, budget
+        return self.sections[-1]
+
+    def state(self) -> dict[str, str]:
+        """What a draft keeps so a reload continues the same clock."""
+        found = {}
+        if self.started_at is not None:
+            found["started_at"] = _stamp(self.started_at)
+        if self.ended_at is not None:
+            found["ended_at"] = _stamp(self.ended_at)
+        return found
+
+    def restore(self, state: dict[str, Any] | None) -> None:
+        state = state or {}
+        self.started_at = _parse(state.get("started_at"))
+        self.ended_at = _parse(state.get("ended_at")) if self.started_at else None
+
+    def html(self) -> str:
+        total = f"{self.total_seconds // 60} min"
+        if self.started_at is None:
+            return (
+                f"<div class='kit-dclock kit-dclock-idle'><span class='kit-dclock-time'>"
+                f"{_mmss(self.total_seconds)}</span> The clock starts when you press Start "
+                "or answer the first question.</div>"
+            )
+        if self.ended_at is not None:
+            return (
+                f"<div class='kit-dclock kit-dclock-ended'>Took <span class='kit-dclock-time'>"
+                f"{_mmss(self.elapsed())}</span> of the {total}.</div>"
+            )
+        left = self.remaining()
+        part = self.current_section()
+        now = (
+            f" Now: {html.escape(part[0])} ({part[1] // 60} min)."
+            if part and left > 0
+            else " Time to wrap up."
+        )
+        if left >= 0:
+            return (
+                f"<div class='kit-dclock kit-dclock-running'><span class='kit-dclock-time'>"
+                f"{_mmss(left)}</span> left of {total}.{now}</div>"
+            )
+        return (
+            f"<div class='kit-dclock kit-dclock-over'><span class='kit-dclock-time'>"
+            f"{_mmss(-left)}</span> over the {total}.{now}</div>"
+        )
+
+
+class _Ticker:
+    """Asks the app to redraw the clock once a second while it runs.
+
+    A daemon thread rather than a front-end Play widget: Play only starts ticking when
+    its view sees ``playing`` change, which a page restored from a draft never sends.
+    """
+
+    def __init__(self, interval: float, callback: Callable[[], None]):
+        self.interval = interval
+        self.callback = callback
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="debrief-clock", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.callback()
+            except Exception:  # a redraw must never kill the page
+                pass
+
+
+class DebriefApp:
+    """Build with :func:`build_debrief_app`; ``widget`` is what the notebook displays.
+
+    ``clock`` and ``tick_seconds`` exist for tests: a fake clock, and ``None`` for no
+    background redraws.
+    """
+
+    def __init__(
+        self,
+        *,
+        root: Path | None = None,
+        params: dict[str, str] | None = None,
+        instrument: Instrument | None = None,
+        clock: Clock = utc_now,
+        tick_seconds: float | None = 1.0,
+        today: Callable[[], date] = date.today,
+    ):
+        self.context = app_context(params or {}, root=root)
+        self.root = self.context.root
+        self.instrument = instrument or load_instrument()
+        self.form = self.instrument.form(FORM)
+        self.now = clock
+        self.today = today
+        self.registry = EngagementRegistry(self.root)
+        ensure_codebook(self.root, self.instrument)
+        self.store = ResponseStore(self.root)
+        self.drafts = DraftStore(self.root)
+        self.view: FormView | None = None
+        self.engagement: Engagement | None = None
+        self.meeting_number = 1
+        self.clock = DebriefClock(self.form, clock=clock)
+        self.summary: SummaryView | None = None
+        self._loading = False
+        self._ticker = _Ticker(tick_seconds, self.refresh_clock) if tick_seconds else None
+
+        self.picker = EngagementPicker(self.registry)
+        self.meeting_toggle = meeting_number_toggle("Debrief of the", "debrief")
+        self.clock_html = w.HTML()
+        self.clock_html.add_class("kit-debrief-clock")
+        self.start_button = w.Button(description="Start the 15 minutes", icon="play")
+        self.start_button.add_class("kit-action-start-clock")
+        self.start_button.on_click(lambda _b: self.start_clock())
+        clock_bar = w.HBox([self.clock_html, self.start_button])
+        clock_bar.add_class("kit-dclock-bar")
+        self.status = w.HTML()
+        self.status.add_class("kit-status")
+        self.form_box = w.VBox()
+        self.submit_button = w.Button(description="Submit", button_style="primary", icon="check")
+        self.submit_button.add_class("kit-action-submit")
+        self.submit_button.on_click(lambda _b: self.submit())
+        self.submit_message = w.HTML()
+        self.submit_message.add_class("kit-submit-message")
+        self.summary_button = w.Button(
+            description="Prepare the coachee's summary",
+            icon="file-text",
+            layout=w.Layout(display="none", width="auto"),
+        )
+        self.summary_button.add_class("kit-action-summary")
+        self.summary_button.on_click(lambda _b: self.show_summary())
+        self.summary_box = w.VBox()
+        self.summary_box.add_class("kit-summary-box")
+        actions = w.VBox([self.submit_button, self.submit_message, self.summary_button])
+        actions.add_class("kit-actions")
+        self.body = w.VBox(
+            [self.meeting_toggle, clock_bar, self.status, self.form_box, actions, self.summary_box],
+            layout=w.Layout(display="none"),
+        )
+        home = self.context.link("home.ipynb")
+        self.widget = w.VBox(
+            [
+                page_header(
+                    self.form.title,
+                    self.form.intro,
+                    self.context,
+                    on_data_changed=self.picker.refresh,
+                ),
+                w.HTML(
+                    f"<a class='kit-action-home kit-home-link' href='{html.escape(home)}'>"
+                    "← All engagements</a>"
+                ),
+                self.picker.widget,
+                self.body,
+            ]
+        )
+        self.widget.add_class("kit-app")
+        self.widget.add_class("kit-debrief-app")
+        self.picker.on_pick(self._picked)
+        self.meeting_toggle.observe(self._meeting_changed, names="value")
+        self._apply_params(self.context.params)
+
+    # -- opening ------------------------------------------------------------------------
+    def _apply_params(self, params: dict[str, str]) -> None:
+        if open_from_link(self.picker, self.meeting_toggle, params):
+            if params.get("view") == "summary" and self._saved() is not None:
+                self.show_summary()
+
+    def _picked(self, engagement: Engagement | None) -> None:
+        self.open(engagement, self.meeting_toggle.value)
+
+    def _meeting_changed(self, change: dict) -> None:
+        self.open(self.engagement, int(change["new"]))
+
+    def _draft_key(self) -> str:
+        return f"{FORM}-{self.meeting_number}"
+
+    def _saved(self) -> Submission | None:
+        if self.engagement is None:
+            return None
+        return self.store.latest(self.engagement.engagement_id, FORM, self.meeting_number)
+
+    def open(self, engagement: Engagement | None, meeting_number: int = 1) -> None:
+        """Show the debrief of one meeting, filled with its draft or saved answers."""
+        self.engagement = engagement
+        self.meeting_number = meeting_number
+        self.submit_message.value = ""
+        self.summary = None
+        self.summary_box.children = ()
+        self.clock = DebriefClock(self.form, meeting_number=meeting_number, clock=self.now)
+        if engagement is None:
+            self.view = None
+            self.form_box.children = ()
+            self.body.layout.display = "none"
+            self._stop_ticking()
+            return
+        self.view = FormView(self.form, meeting_number=meeting_number, name=engagement.first_name)
+        self.form_box.children = (self.view.widget,)
+        self._restore()
+        self.view.on_change(self._autosave)
+        self.body.layout.display = ""
+        self.refresh_clock()
+
+    def _restore(self) -> None:
+        assert self.engagement is not None and self.view is not None
+        eid = self.engagement.engagement_id
+        saved = self._saved()
+        draft = self.drafts.load(eid, self._draft_key())
+        self._loading = True
+        try:
+            if draft and (saved is None or draft[0] > saved.recorded_at):
+                self.view.set_values(draft[1].get(FORM, {}))
+                self.clock.restore(draft[1].get("clock"))
+                self._set_status(
+                    f"Restored the unsaved draft from {local_time(draft[0])}. "
+                    "Submit when ready; drafts are kept as you type."
+                )
+            elif saved is not None:
+                values = saved.values()
+                self.view.set_values(values)
+                self.clock.restore(
+                    {
+                        "started_at": values.get(f"{FORM}_started_at"),
+                        "ended_at": values.get(f"{FORM}_ended_at"),
+                    }
+                )
+                self._set_status(
+                    f"Showing what was saved on {local_time(saved.recorded_at)} "
+                    f"(revision {saved.revision}). Change anything and submit again to "
+                    "correct it; earlier versions are kept.",
+                    "ok",
+                )
+            else:
+                self._set_status("Nothing saved yet. What you type is kept as a draft.")
+        finally:
+            self._loading = False
+        self.summary_button.layout.display = "" if saved is not None else "none"
+
+    # -- the clock ----------------------------------------------------------------------
+    def start_clock(self) -> None:
+        """Start the 15 minutes (once) and keep the start in the draft at once."""
+        if self.engagement is None:
+            return
+        if self.clock.start():
+            self._save_draft()
+        self.refresh_clock()
+
+    def refresh_clock(self) -> None:
+        self.clock_html.value = self.clock.html()
+        self.start_button.layout.display = "none" if self.clock.started_at else ""
+        if self.clock.running and self._ticker is not None:
+            self._ticker.start()
+        elif not self.clock.running:
+            self._stop_ticking()
+
+    def _stop_ticking(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+
+    # -- as the pair talks --------------------------------------------------------------
+    def _autosave(self) -> None:
+        if self._loading or self.engagement is None:
+            return
+        # Answering is the surest sign the debrief has begun, Start pressed or not.
+        self.clock.start()
+        self._save_draft()
+        self.refresh_clock()
+
+    def _save_draft(self) -> None:
+        assert self.engagement is not None
+        data = {FORM: self.view.values() if self.view else {}, "clock": self.clock.state()}
+        try:
+            stamp = self.drafts.save(self.engagement.engagement_id, self._draft_key(), data)
+        except OSError as exc:
+            self._set_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
+            return
+        self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
+
+    # -- saving -------------------------------------------------------------------------
+    def _timing_answers(self) -> list[Answer]:
+        """The derived rows, named by the instrument (not spelled out here)."""
+        self.clock.stop()
+        assert self.clock.started_at is not None and self.clock.ended_at is not None
+        values = {
+            "started_at": _stamp(self.clock.started_at),
+            "ended_at": _stamp(self.clock.ended_at),
+            "seconds": str(round(self.clock.elapsed())),
+        }
+        answers = []
+        for entry in derived_meeting_items(self.form, self.meeting_number):
+            suffix = entry.item_id.removeprefix(f"{FORM}_")
+            answers.append(Answer(entry.section, entry.item_id, entry.type, values[suffix]))
+        return answers
+
+    def submit(self) -> bool:
+        """Check every answer, then save them with the clock's times; else save nothing."""
+        if self.engagement is None or self.view is None:
+            self.submit_message.value = status_html("Choose an engagement first.", "error")
+            return False
+        problems = self.view.validate()
+        if problems:
+            labels = [self.view.fields[item_id].label for item_id in problems]
+            self.submit_message.value = status_html(
+                f"Not saved yet: {len(labels)} answer(s) need attention (marked in red): "
+                + "; ".join(labels),
+                "error",
+            )
+            return False
+        eid = self.engagement.engagement_id
+        was = (self.clock.started_at, self.clock.ended_at)
+        try:
+            saved = self.store.submit(
+                engagement_id=eid,
+                form=FORM,
+                meeting_number=self.meeting_number,
+                answers=[*self.view.answers(), *self._timing_answers()],
+                instrument_version=self.instrument.version,
+            )
+        except StoreError as exc:
+            self.clock.started_at, self.clock.ended_at = was  # keep the clock running
+            self.submit_message.value = status_html(
+                f"Not saved: {exc} Your answers are still here and in the draft.", "error"
+            )
+            return False
+        self.drafts.clear(eid, self._draft_key())
+        text = f"Saved on {local_time(saved.recorded_at)} (revision {saved.revision})."
+        if saved.revision > 1:
+            text += " This corrects the earlier version, which is kept in the history."
+        self.submit_message.value = status_html(text, "ok")
+        self._set_status(text, "ok")
+        self.refresh_clock()
+        self.summary_button.layout.display = ""
+        self.show_summary()
+        return True
+
+    # -- after saving -------------------------------------------------------------------
+    def show_summary(self) -> SummaryView | None:
+        """Open the coachee's summary of this meeting (rebuilt from what is saved)."""
+        if self.engagement is None:
+            return None
+        self.summary = build_summary_view(
+            root=self.root,
+            store=self.store,
+            instrument=self.instrument,
+            engagement_id=self.engagement.engagement_id,
+            first_name=self.engagement.first_name,
+            meeting_number=self.meeting_number,
+            produced_on=self.today(),
+        )
+        self.summary_box.children = (self.summary.widget,)
+        return self.summary
+
+    def _set_status(self, text: str, kind: str = "") -> None:
+        self.status.value = status_html(text, kind)
+
+
+def build_debrief_app(
+    *, root: Path | None = None, params: dict[str, str] | None = None
+) -> w.Widget:
+    """Build the debrief app for the page's query string (or ``params``)."""
+    return app_page(
+        lambda context: DebriefApp(root=context.root, params=context.params).widget,
+        params=params,
+        root=root,
+    )

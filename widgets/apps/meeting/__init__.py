@@ -1,0 +1,1 @@
+"""apps/meeting: see the modules below."""

@@ -1,0 +1,133 @@
+"""The facilitator card: what the coachee agreed may be on screen while the manager watches.
+
+The meeting screen is often shared. So the card is built from a filtered copy of the
+submitted prep that holds only items the instrument marks ``shareable`` (success, asks,
+what may be talked about, who opens and closes and how, whether goals may be
+discussed). Off-limits topics, concerns, perception and mindset are dropped when the
+prep is read, before anything is turned into a widget: they are never sent to the
+page, not merely hidden.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import ipywidgets as w
+
+from widgets.instrument.model import NEVER_SHAREABLE, Form
+from widgets.store.responses import ResponseStore
+
+__all__ = [
+    "SharedPrep",
+    "facilitator_card",
+    "facilitator_card_html",
+    "load_shared_prep",
+    "shareable_ids",
+]
+
+_PREP_FORM = "prep"
+
+
+@dataclass(frozen=True)
+class SharedPrep:
+    """The shareable part of one submitted prep, and when it was saved."""
+
+    values: Mapping[str, str] = field(default_factory=dict)
+    recorded_at: str = ""
+    revision: int = 0
+
+    def get(self, item_id: str) -> str:
+        return self.values.get(item_id, "")
+
+
+def shareable_ids(prep_form: Form) -> frozenset[str]:
+    """Items allowed on the meeting screen; the confidential ones are refused twice over."""
+    return frozenset(
+        item.id for item in prep_form.all_items if item.shareable and item.id not in NEVER_SHAREABLE
+    )
+
+
+def load_shared_prep(
+    store: ResponseStore, prep_form: Form, engagement_id: str, meeting_number: int
+) -> SharedPrep | None:
+    """The latest submitted prep for that meeting, reduced to shareable items (or None)."""
+    if prep_form.id != _PREP_FORM:
+        raise ValueError(f"the facilitator card reads the 'prep' form, not {prep_form.id!r}")
+    submission = store.latest(engagement_id, _PREP_FORM, meeting_number)
+    if submission is None:
+        return None
+    allowed = shareable_ids(prep_form)
+    values = {a.item_id: a.value for a in submission.answers if a.item_id in allowed}
+    return SharedPrep(
+        values=values, recorded_at=submission.recorded_at, revision=submission.revision
+    )
+
+
+def _labels(prep_form: Form, item_id: str, stored: str) -> list[str]:
+    try:
+        item = prep_form.item(item_id)
+    except KeyError:
+        return [stored] if stored else []
+    by_value = {c.value: c.label for c in item.options()}
+    return [by_value.get(v, v) for v in stored.split(";") if v]
+
+
+def _who(lead: str, name: str) -> str:
+    # From the stable choice values, not the labels: the labels speak to the coachee ("You
+    # lead"), while the card is read by the coach, in front of the manager.
+    if lead == "coachee":
+        return f"{name}, with the coach supporting"
+    if lead == "coach":
+        return "The coach"
+    return "Not decided in prep"
+
+
+def _row(label: str, text: str, css: str) -> str:
+    shown = html.escape(text).replace("\n", "<br>") if text else "<i>not given</i>"
+    return (
+        f"<div class='kit-card-row kit-card-{css}'><span class='kit-card-label'>"
+        f"{html.escape(label)}</span><span class='kit-card-value'>{shown}</span></div>"
+    )
+
+
+def facilitator_card_html(first_name: str, prep_form: Form, shared: SharedPrep | None) -> str:
+    """The card as HTML; ``shared`` must already be reduced by :func:`load_shared_prep`."""
+    name = first_name.strip() or "the coachee"
+    title = f"<div class='kit-card-title'>Meeting with {html.escape(name)}</div>"
+    if shared is None:
+        return (
+            f"<div class='kit-card'>{title}<div class='kit-card-row kit-card-noprep'>"
+            "No prep saved for this meeting: run it from the agenda below. The coaching-goals "
+            "part is skipped, since the coachee has not agreed to it in prep.</div></div>"
+        )
+    allowed = shareable_ids(prep_form)
+    leaked = set(shared.values) - allowed
+    if leaked:
+        # A programming error, never a coach's: refuse rather than show private answers.
+        raise ValueError(f"facilitator card given items that are not shareable: {sorted(leaked)}")
+    asks = _labels(prep_form, "asks", shared.get("asks"))
+    if shared.get("asks_other"):
+        asks.append(shared.get("asks_other"))
+    rows = [
+        _row("Success looks like", shared.get("success"), "success"),
+        _row("Asks of the manager", "\n".join(f"• {a}" for a in asks), "asks"),
+    ]
+    if shared.get("share_topics"):
+        rows.append(_row("Happy to talk about", shared.get("share_topics"), "share_topics"))
+    opening = _who(shared.get("opening_lead"), name)
+    if shared.get("opening_plan"):
+        opening += f" — {shared.get('opening_plan')}"
+    closing = _who(shared.get("closing_lead"), name)
+    if shared.get("closing_plan"):
+        closing += f" — {shared.get('closing_plan')}"
+    rows += [_row("Opens", opening, "opening"), _row("Closes", closing, "closing")]
+    return f"<div class='kit-card'>{title}{''.join(rows)}</div>"
+
+
+def facilitator_card(first_name: str, prep_form: Form, shared: SharedPrep | None) -> w.HTML:
+    """The card as a widget, with the ``kit-facilitator-card`` hook."""
+    card = w.HTML(facilitator_card_html(first_name, prep_form, shared))
+    card.add_class("kit-facilitator-card")
+    return card

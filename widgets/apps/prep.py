@@ -1,0 +1,289 @@
+"""The preparation app: the coachee's checklist and the prep session, for one engagement.
+
+Everything typed is kept as a draft on every change; Submit checks the answers,
+writes them through the store and shows what was saved. Reopening an engagement shows
+the saved answers (or a newer unsaved draft) and a new Submit is a corrected revision.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as w
+
+from widgets.apps.timing import (
+    DEFAULT_WINDOW,
+    ProgramSettingsError,
+    TimingCheck,
+    check_timing,
+    load_window,
+)
+from widgets.forms.fields import DateField
+from widgets.forms.form_view import FormView
+from widgets.instrument.codebook import ensure_codebook
+from widgets.instrument.model import Instrument, load_instrument
+from widgets.shell.context import app_context, page_header
+from widgets.shell.page import app_page
+from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
+from widgets.shell.ui_text import local_time, status_html
+from widgets.store.drafts import DraftStore
+from widgets.store.registry import Engagement, EngagementRegistry
+from widgets.store.responses import ResponseStore, StoreError, Submission
+
+__all__ = ["PrepApp", "build_prep_app"]
+
+FORMS = ("checklist", "prep")
+
+
+class PrepApp:
+    """Build with :func:`build_prep_app`; ``widget`` is what the notebook displays."""
+
+    def __init__(
+        self,
+        *,
+        root: Path | None = None,
+        params: dict[str, str] | None = None,
+        instrument: Instrument | None = None,
+    ):
+        self.context = app_context(params or {}, root=root)
+        self.root = self.context.root
+        self.instrument = instrument or load_instrument()
+        self.registry = EngagementRegistry(self.root)
+        ensure_codebook(self.root, self.instrument)
+        self.store = ResponseStore(self.root)
+        self.drafts = DraftStore(self.root)
+        self.views: dict[str, FormView] = {}
+        self.engagement: Engagement | None = None
+        self.meeting_number = 1
+        self._loading = False
+
+        self.picker = EngagementPicker(self.registry)
+        self.meeting_toggle = meeting_number_toggle("Preparing for", "prep")
+        self.status = w.HTML()
+        self.status.add_class("kit-status")
+        self.timing = w.HTML()
+        self.timing.add_class("kit-timing")
+        self.submit_button = w.Button(description="Submit", button_style="primary", icon="check")
+        self.submit_button.add_class("kit-action-submit")
+        self.submit_button.on_click(lambda _b: self.submit())
+        self.submit_message = w.HTML()
+        self.submit_message.add_class("kit-submit-message")
+        self.forms_box = w.VBox()
+        self.body = w.VBox(
+            [
+                self.meeting_toggle,
+                self.status,
+                self.forms_box,
+                w.VBox([self.submit_button, self.submit_message]),
+            ],
+            layout=w.Layout(display="none"),
+        )
+        self.body.children[-1].add_class("kit-actions")
+        self.settings_message = w.HTML()
+        try:
+            self.window = load_window(self.root)
+        except ProgramSettingsError as exc:
+            self.window = DEFAULT_WINDOW
+            self.settings_message.value = status_html(
+                f"{exc}. Using the default window (month 2).", "error"
+            )
+        self.widget = w.VBox(
+            [
+                page_header(
+                    "Preparation session",
+                    self.instrument.form("prep").intro,
+                    self.context,
+                    on_data_changed=self.picker.refresh,
+                ),
+                self.settings_message,
+                self.picker.widget,
+                self.body,
+            ]
+        )
+        self.widget.add_class("kit-app")
+        self.picker.on_pick(self._picked)
+        self.meeting_toggle.observe(self._meeting_changed, names="value")
+        self._apply_params(self.context.params)
+
+    # -- opening ------------------------------------------------------------------------
+    def _apply_params(self, params: dict[str, str]) -> None:
+        open_from_link(self.picker, self.meeting_toggle, params)
+
+    def _picked(self, engagement: Engagement | None) -> None:
+        self.open(engagement, self.meeting_toggle.value)
+
+    def _meeting_changed(self, change: dict) -> None:
+        self.open(self.engagement, int(change["new"]))
+
+    def _draft_key(self) -> str:
+        return f"prep-{self.meeting_number}"
+
+    def open(self, engagement: Engagement | None, meeting_number: int = 1) -> None:
+        """Show the forms for an engagement, filled with its draft or saved answers."""
+        self.engagement = engagement
+        self.meeting_number = meeting_number
+        self.submit_message.value = ""
+        if engagement is None:
+            self.views = {}
+            self.forms_box.children = ()
+            self.body.layout.display = "none"
+            return
+        name = engagement.first_name
+        self.views = {
+            form_id: FormView(
+                self.instrument.form(form_id), meeting_number=meeting_number, name=name
+            )
+            for form_id in FORMS
+        }
+        date_field = self.views["checklist"].fields.get("meeting_date")
+        if date_field is not None:
+            date_field.box.children = (*date_field.box.children, self.timing)
+        checklist = self.instrument.form("checklist")
+        self.forms_box.children = (
+            w.HTML(
+                f"<h3 class='kit-section-title'>{html.escape(checklist.title)}</h3>"
+                f"<p class='kit-intro'>{html.escape(checklist.intro)}</p>"
+            ),
+            self.views["checklist"].widget,
+            self.views["prep"].widget,
+        )
+        self._restore()
+        for view in self.views.values():
+            view.on_change(self._autosave)
+        self._update_timing()
+        self.body.layout.display = ""
+
+    def _restore(self) -> None:
+        assert self.engagement is not None
+        eid = self.engagement.engagement_id
+        saved: dict[str, Submission | None] = {
+            f: self.store.latest(eid, f, self.meeting_number) for f in FORMS
+        }
+        draft = self.drafts.load(eid, self._draft_key())
+        saved_at = max((s.recorded_at for s in saved.values() if s), default="")
+        self._loading = True
+        try:
+            if draft and draft[0] > saved_at:
+                for form_id, view in self.views.items():
+                    view.set_values(draft[1].get(form_id, {}))
+                self._set_status(
+                    f"Restored the unsaved draft from {local_time(draft[0])}. "
+                    "Submit when ready; drafts are kept as you type."
+                )
+            elif saved_at:
+                for form_id, view in self.views.items():
+                    submission = saved[form_id]
+                    if submission:
+                        view.set_values(submission.values())
+                revision = max(s.revision for s in saved.values() if s)
+                self._set_status(
+                    f"Showing what was saved on {local_time(saved_at)} (revision {revision}). "
+                    "Change anything and submit again to correct it; earlier versions are kept.",
+                    "ok",
+                )
+            else:
+                self._set_status("Nothing saved yet. What you type is kept as a draft.")
+        finally:
+            self._loading = False
+
+    # -- as the coach types -------------------------------------------------------------
+    def _autosave(self) -> None:
+        self._update_timing()
+        if self._loading or self.engagement is None:
+            return
+        data = {form_id: view.values() for form_id, view in self.views.items()}
+        try:
+            stamp = self.drafts.save(self.engagement.engagement_id, self._draft_key(), data)
+        except OSError as exc:
+            self._set_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
+            return
+        self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
+
+    def _timing_check(self) -> TimingCheck | None:
+        field = self.views.get("checklist") and self.views["checklist"].fields.get("meeting_date")
+        if not isinstance(field, DateField) or self.engagement is None:
+            return None
+        chosen = field.date()
+        if chosen is None:
+            return None
+        return check_timing(self.engagement.start_date, chosen, self.window)
+
+    def _update_timing(self) -> None:
+        check = self._timing_check()
+        if check is None:
+            self.timing.value = ""
+            return
+        kind = {"in_window": "kit-notice-ok", "before_start": "kit-notice-error"}.get(
+            check.status, ""
+        )
+        self.timing.value = (
+            f"<div class='kit-notice {kind} kit-timing-{check.status}'>"
+            f"{html.escape(check.message)}</div>"
+        )
+
+    # -- saving -------------------------------------------------------------------------
+    def submit(self) -> bool:
+        """Check every answer, then save both forms; on any problem save nothing."""
+        if self.engagement is None:
+            self.submit_message.value = status_html("Choose an engagement first.", "error")
+            return False
+        check = self._timing_check()
+        extra = {"meeting_date": check.message} if check and check.blocks_saving else {}
+        problems = {
+            form_id: view.validate(extra if form_id == "checklist" else None)
+            for form_id, view in self.views.items()
+        }
+        labels = [
+            self.views[form_id].fields[item_id].label
+            for form_id, found in problems.items()
+            for item_id in found
+        ]
+        if labels:
+            shown = "; ".join(labels[:4]) + (
+                f"; and {len(labels) - 4} more" if len(labels) > 4 else ""
+            )
+            self.submit_message.value = status_html(
+                f"Not saved yet: {len(labels)} answer(s) need attention (marked in red): {shown}",
+                "error",
+            )
+            return False
+        eid = self.engagement.engagement_id
+        try:
+            saved = [
+                self.store.submit(
+                    engagement_id=eid,
+                    form=form_id,
+                    meeting_number=self.meeting_number,
+                    answers=view.answers(),
+                    instrument_version=self.instrument.version,
+                )
+                for form_id, view in self.views.items()
+                if view.answers()
+            ]
+        except StoreError as exc:
+            self.submit_message.value = status_html(
+                f"Not saved: {exc} Your answers are still here and in the draft.", "error"
+            )
+            return False
+        self.drafts.clear(eid, self._draft_key())
+        revision = max(s.revision for s in saved)
+        when = local_time(saved[0].recorded_at)
+        text = f"Saved on {when} (revision {revision})."
+        if revision > 1:
+            text += " This corrects the earlier version, which is kept in the history."
+        self.submit_message.value = status_html(text, "ok")
+        self._set_status(text, "ok")
+        return True
+
+    def _set_status(self, text: str, kind: str = "") -> None:
+        self.status.value = status_html(text, kind)
+
+
+def build_prep_app(*, root: Path | None = None, params: dict[str, str] | None = None) -> w.Widget:
+    """Build the preparation app for the page's query string (or ``params``)."""
+    return app_page(
+        lambda context: PrepApp(root=context.root, params=context.params).widget,
+        params=params,
+        root=root,
+    )

@@ -1,0 +1,1 @@
+"""apps/summary: see the modules below."""

@@ -1,0 +1,1 @@
+"""forms: see the modules below."""

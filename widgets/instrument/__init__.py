@@ -1,0 +1,1 @@
+"""instrument: see the modules below."""
