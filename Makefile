@@ -2,6 +2,7 @@
 #   make run    serve the apps with Voila on 127.0.0.1:$(PORT) (no browser opened)
 #   make test   the whole suite: unit, notebooks, Voila server, real browser
 #   make train  training mode on port $(TRAIN_PORT), made-up data in training/
+SHELL := /bin/bash
 PORT ?= 8866
 TRAIN_PORT ?= 8867
 PYTHON ?= python3
@@ -12,28 +13,33 @@ TEST_INSTALLED := $(VENV)/.installed-test
 
 .PHONY: run train test lint bench clean-venv
 
+# pip's own lines, less its chatter: one line per package, so a first install (a few
+# minutes) visibly moves.
+PIP_PROGRESS := grep --line-buffered -E '^(Collecting|Successfully installed|ERROR)' || true
+
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian/Ubuntu, install python3-venv (sudo apt-get install python3-venv)."; exit 1; }
+	@$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+	@echo "Installing the kit into $(VENV) (the first run takes a few minutes)..."
+	@set -o pipefail; $(BIN)/python -m pip install --progress-bar off -e . 2>&1 | $(PIP_PROGRESS)
+	@touch $@
 
 $(TEST_INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@ $(INSTALLED)
+	@echo "Installing the kit and its test tools into $(VENV) (the first run takes a few minutes)..."
+	@set -o pipefail; $(BIN)/python -m pip install --progress-bar off -e '.[test]' 2>&1 | $(PIP_PROGRESS)
+	@touch $@ $(INSTALLED)
 
+# The server prints the link to open (it carries the access key); Ctrl+C stops it.
 run: $(INSTALLED)
-	@echo "Coach apps: http://127.0.0.1:$(PORT)/voila/render/home.ipynb"
-	$(BIN)/voila notebooks --port=$(PORT) --no-browser --Voila.ip=127.0.0.1
+	@$(BIN)/python -m widgets.server notebooks --port=$(PORT)
 
 # Training mode: its own port and its own git-ignored data folder (training/), with a
 # banner on every page; nothing can reach the real exports.
 train: $(INSTALLED)
-	@echo "Training apps: http://127.0.0.1:$(TRAIN_PORT)/voila/render/walkthrough.ipynb"
-	ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
-	  $(BIN)/voila notebooks --port=$(TRAIN_PORT) --no-browser --Voila.ip=127.0.0.1
+	@ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
+	  $(BIN)/python -m widgets.server notebooks --port=$(TRAIN_PORT) --title="Alignment Meeting Kit (training)"
 
 test: $(TEST_INSTALLED)
 	$(BIN)/python -m pytest

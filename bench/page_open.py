@@ -229,6 +229,9 @@ def main() -> None:
                         executable_path=CHROMIUM,
                         args=CHROMIUM_ARGS,
                     )
+                if server.token:  # as a coach who opened the printed link once
+                    server.sign_in(sign_in := context.new_page())
+                    sign_in.close()
                 try:
                     url = f"{server.url}/voila/render/meeting.ipynb?engagement={eid}&meeting=1"
                     print(f"{titles[mode]}:")

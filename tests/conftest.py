@@ -1,7 +1,9 @@
 """Shared fixtures: an isolated data root, a Voila server, Debian's Chromium.
 
-Nothing here writes into $HOME or the repository's exports/: every run gets its own
-temporary folders, and every server and kernel started is stopped afterwards.
+Nothing here writes into $HOME, the machine's temp folder or the repository's exports/:
+every run gets its own sandbox (temp files included, through TMPDIR), removed at the end,
+and the run fails if anything new is left in the temp folder. Every server and kernel
+started is stopped afterwards.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import pytest
 from tests.voila_server import CHROMIUM, CHROMIUM_ARGS, VoilaServer, isolate_home
 
 REPO = Path(__file__).resolve().parents[1]
+_SYSTEM_TMP = Path(tempfile.gettempdir())
+_TMP_BEFORE = {entry.name for entry in _SYSTEM_TMP.iterdir()}
 _SANDBOX = Path(tempfile.mkdtemp(prefix="kit-tests-"))
 
 
@@ -26,8 +30,23 @@ def pytest_configure(config: pytest.Config) -> None:
         {
             "ALIGNMENT_KIT_EXPORTS": "exports-session",
             "ALIGNMENT_KIT_TRAINING_DIR": "training-session",
+            "TMPDIR": "tmp",
         },
     )
+    tempfile.tempdir = None  # forget the cached folder: from here on, TMPDIR
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if the suite left anything in the machine's temp folder."""
+    shutil.rmtree(_SANDBOX, ignore_errors=True)
+    left = sorted({e.name for e in _SYSTEM_TMP.iterdir()} - _TMP_BEFORE)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                f"The suite left files in {_SYSTEM_TMP}: {', '.join(left)}", red=True
+            )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -82,4 +101,5 @@ def kit_page(page, voila_server: VoilaServer):
 
     page.route("**/*", only_local)
     page.set_default_timeout(30_000)
+    voila_server.sign_in(page)  # as a coach opening the link `make run` prints
     return page

@@ -158,9 +158,11 @@ def _settled_kernel_count(server: VoilaServer, quiet: float = 2.0, timeout: floa
 
 
 def test_leaving_the_page_shuts_its_kernel_down(browser, voila_server: VoilaServer):
-    """The page's unload beacon must get through (voila.json lets it past the XSRF check)."""
+    """The page's unload beacon gets through with XSRF protection on (the kit's page
+    handler sets the cookie the beacon sends back)."""
     # No request interception here: a routed unload beacon is dropped with the page.
     page = browser.new_page()
+    voila_server.sign_in(page)
     before = _settled_kernel_count(voila_server)
     open_prep(page, voila_server)
     assert _settled_kernel_count(voila_server) == before + 1  # the page's own kernel

@@ -86,3 +86,5 @@ def test_voila_json_keeps_coaches_safe():
     assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
     assert config["MappingKernelManager"]["cull_interval"] > 0
     assert config["Voila"]["ip"] == "127.0.0.1"
+    # XSRF protection stays on: the kit's page handler makes the closing tab's beacon pass it.
+    assert "disable_check_xsrf" not in json.dumps(config)

@@ -1,13 +1,16 @@
 """Run the kit for real, for tests and benchmarks: a Voila server, Debian's Chromium,
 and a sandbox that keeps Jupyter, IPython and the browser out of $HOME.
 
-The server runs from the repository root, like `make run`, so it reads the project's
-voila.json; its process group is killed on stop so no kernel outlives the tests.
+The server runs from the repository root as `make run` runs it (`python -m
+widgets.server`, so it reads the project's voila.json and asks for an access key); its
+process group is killed on stop so no kernel outlives the tests, and its temporary
+files go to the sandbox, not the machine's temp folder.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -83,23 +86,27 @@ class VoilaServer:
         self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = exports.parent / f"voila-{self.port}.log"
+        self.token = secrets.token_urlsafe(12) if use_project_config else ""
+        self.tmp = exports.parent / f"tmp-{self.port}"
 
     def start(self, timeout: float = 60.0) -> None:
-        env = {**os.environ, "ALIGNMENT_KIT_EXPORTS": str(self.exports), **self.env}
-        voila = Path(sys.executable).with_name("voila")
-        cmd = [
-            str(voila),
-            "notebooks",
-            f"--port={self.port}",
-            "--no-browser",
-            "--Voila.ip=127.0.0.1",
-        ]
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "ALIGNMENT_KIT_EXPORTS": str(self.exports),
+            "ALIGNMENT_KIT_TOKEN": self.token,
+            "TMPDIR": str(self.tmp),
+            **self.env,
+        }
+        cmd = [sys.executable, "-m", "widgets.server", "notebooks", f"--port={self.port}"]
         cwd = self.repo
         if not self.use_project_config:
             # Voila reads voila.json from its working directory: start elsewhere for
             # "Voila as it comes" and point it at the notebooks by absolute path.
             cwd = self.exports.parent
-            cmd[1] = str(self.repo / "notebooks")
+            voila = Path(sys.executable).with_name("voila")
+            cmd = [str(voila), str(self.repo / "notebooks"), f"--port={self.port}"]
+            cmd += ["--no-browser", "--Voila.ip=127.0.0.1"]
         cmd += list(self.extra_args)
         log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self._log = log
@@ -111,9 +118,8 @@ class VoilaServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Voila exited early:\n{self.log()}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
-                    if response.status == 200:
-                        return
+                if self.get("/voila/tree", timeout=2)[0] == 200:
+                    return
             except OSError:
                 time.sleep(0.2)
         self.stop()
@@ -125,12 +131,32 @@ class VoilaServer:
         except OSError:
             return ""
 
-    def get(self, path: str, timeout: float = 60.0) -> tuple[int, str]:
+    def get(
+        self,
+        path: str,
+        timeout: float = 60.0,
+        *,
+        signed_in: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
+        """GET a path; ``signed_in`` sends the access key as a browser's cookie would."""
+        request = urllib.request.Request(self.url + path, headers=dict(headers or {}))
+        if signed_in and self.token:
+            request.add_header("Authorization", f"token {self.token}")
         try:
-            with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode("utf-8", "replace")
+
+    @property
+    def sign_in_url(self) -> str:
+        """A page that signs a browser in (sets the kit's cookie) without starting a kernel."""
+        return f"{self.url}/voila/tree?token={self.token}"
+
+    def sign_in(self, page) -> None:  # noqa: ANN001 - a Playwright page
+        """Sign a browser page's context in, as opening the printed link does."""
+        page.goto(self.sign_in_url)
 
     def kernel_pids(self) -> list[int]:
         """Processes the server started (its kernels among them)."""
@@ -167,3 +193,4 @@ class VoilaServer:
                 pass
         self.process = None
         self._log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
