@@ -66,11 +66,11 @@ class KeyRequiredHandler(LoginFormHandler):
         self.finish(key_required_page())
 
     @allow_unauthenticated
-    async def get(self) -> None:  # type: ignore[override]
+    async def get(self) -> None:
         self._refuse()
 
     @allow_unauthenticated
-    async def post(self) -> None:  # type: ignore[override]
+    async def post(self) -> None:
         self._refuse()
 
 
@@ -88,7 +88,7 @@ class KitPageHandler(TornadoVoilaHandler):
     """Voila's page handler, minus the key in the address, plus the XSRF cookie."""
 
     @web.authenticated
-    async def get(self, path: str | None = None) -> None:  # type: ignore[override]
+    async def get(self, path: str | None = None) -> None:
         if TOKEN_PARAMETER in self.request.query_arguments:
             # The key has just signed this browser in (cookie set): show a clean address.
             self.redirect(_without_token(self))
