@@ -39,7 +39,8 @@ run: $(INSTALLED)
 # banner on every page; nothing can reach the real exports.
 train: $(INSTALLED)
 	@ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
-	  $(BIN)/python -m widgets.server notebooks --port=$(TRAIN_PORT) --title="Alignment Meeting Kit (training)"
+	  $(BIN)/python -m widgets.server notebooks --port=$(TRAIN_PORT) --title="Alignment Meeting Kit (training)" \
+	  --port-hint="make train TRAIN_PORT={port}"
 
 test: $(TEST_INSTALLED)
 	$(BIN)/python -m pytest

@@ -8,7 +8,6 @@ import http.cookiejar
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -127,18 +126,21 @@ def test_kernel_websockets_refuse_other_sites(voila_server: VoilaServer) -> None
         assert refused.value.response.status_code == 403, (host, origin, bool(with_cookie))
 
 
-def test_a_taken_port_is_an_error_that_names_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("target", ["run", "train"])
+def test_a_taken_port_makes_make_fail_with_a_message_naming_it(target: str) -> None:
     port = free_port()
+    variable = "PORT" if target == "run" else "TRAIN_PORT"
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", port))
         holder.listen()
         result = subprocess.run(
-            [sys.executable, "-m", "widgets.server", "notebooks", f"--port={port}"],
+            ["make", "-s", target, f"{variable}={port}"],
             cwd=REPO,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=120,
         )
     assert result.returncode != 0
     assert f"Port {port} is already in use" in result.stderr
-    assert "PORT=" in result.stderr  # says how to choose another
+    assert f"make {target} {variable}=" in result.stderr  # says how to choose another
+    assert "running" not in result.stdout  # no link to a server that is not this one

@@ -73,7 +73,7 @@ def _is_loopback(ip: str) -> bool:
         return False
 
 
-def check_port_free(ip: str, port: int) -> None:
+def check_port_free(ip: str, port: int, hint: str = "make run PORT={port}") -> None:
     """Raise :class:`PortTaken` if ``ip:port`` cannot be bound now."""
     family = socket.AF_INET6 if ":" in ip else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -86,7 +86,7 @@ def check_port_free(ip: str, port: int) -> None:
                 raise PortTaken(
                     f"Port {port} is already in use (is the kit already running there?). "
                     f"Stop that server with Ctrl+C in its terminal, or choose another port, "
-                    f"e.g. `make run PORT={port + 4}`."
+                    f"e.g. `{hint.format(port=port + 4)}`."
                 ) from exc
             raise
 
@@ -146,11 +146,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ip", default="127.0.0.1")
     parser.add_argument("--start", default="home.ipynb", help="page the link opens")
     parser.add_argument("--title", default="Alignment Meeting Kit")
+    parser.add_argument(
+        "--port-hint", default="make run PORT={port}", help="how to choose another port"
+    )
     options, voila_args = parser.parse_known_args(argv)
 
     token = os.environ.get(TOKEN_ENV, "").strip() or secrets.token_urlsafe(18)
     try:
-        check_port_free(options.ip, options.port)
+        check_port_free(options.ip, options.port, options.port_hint)
     except PortTaken as exc:
         print(f"Cannot start: {exc}", file=sys.stderr)
         return 2
