@@ -20,7 +20,8 @@ import pytest
 from tests.test_loader import T0, engagement, save
 from widgets.analysis import metrics as analysis
 from widgets.analysis.dashboard import AnalysisApp, load_analysis_data
-from widgets.analysis.reading import load_responses, wide_sessions
+from widgets.analysis.long_table import load_responses
+from widgets.analysis.wide_table import wide_sessions
 from widgets.apps.timing import RecommendedWindow
 
 

@@ -19,7 +19,8 @@ import ipywidgets as w
 import pandas as pd
 
 from widgets.analysis import metrics as analysis
-from widgets.analysis.reading import load_responses, wide_sessions
+from widgets.analysis.long_table import load_responses
+from widgets.analysis.wide_table import wide_sessions
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, load_window
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.shell.context import app_context, page_header

@@ -1,6 +1,6 @@
 """Program-level questions, one function each, on the wide session table.
 
-Every function takes the table from :func:`widgets.analysis.reading.wide_sessions` (one row per
+Every function takes the table from :func:`widgets.analysis.wide_table.wide_sessions` (one row per
 session) and returns a small DataFrame: the numbers behind a chart, so an analyst can
 check them, filter them and copy them. Only structured fields are used; free text never
 enters a metric. Chart functions take those tables and return a matplotlib Figure;

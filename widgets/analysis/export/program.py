@@ -3,7 +3,7 @@
     python -m widgets.analysis.export --out DIR [sources...] [--key KEY]
 
 The key may also come from ``ALIGNMENT_KIT_EXPORT_KEY``. Sources are data folders,
-responses files or globs, as for :func:`widgets.analysis.reading.load_responses` (default: the
+responses files or globs, as for :func:`widgets.analysis.long_table.load_responses` (default: the
 kit's data root). Written to DIR: ``responses.csv`` (long), ``sessions.csv`` (one row per
 session), ``codebook.csv`` and a Frictionless ``datapackage.json`` describing every
 column.
@@ -42,14 +42,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from widgets.analysis.reading import (
-    LONG_COLUMNS,
-    SESSION_COLUMNS,
-    item_kinds,
-    load_responses,
-    resolve_sources,
-    wide_sessions,
-)
+from widgets.analysis.long_table import LONG_COLUMNS, load_responses
+from widgets.analysis.sources import resolve_sources
+from widgets.analysis.wide_table import SESSION_COLUMNS, item_kinds, wide_sessions
 from widgets.instrument.codebook import CODEBOOK_COLUMNS, codebook_rows
 from widgets.instrument.model import (
     DERIVED_TYPES,
