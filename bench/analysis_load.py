@@ -146,8 +146,9 @@ def measure(kind: str, folder: Path, cache: Path) -> dict[str, float]:
     """One measurement in this process (called in a fresh child per measurement)."""
     import pandas as pd
 
+    from widgets.analysis.long_table import load_responses
     from widgets.analysis.metrics import all_metrics
-    from widgets.analysis.reading import load_responses, wide_sessions
+    from widgets.analysis.wide_table import wide_sessions
     from widgets.instrument.model import load_instrument
 
     instrument = load_instrument()

@@ -18,9 +18,10 @@ import pandas as pd
 import pytest
 
 from tests.test_loader import T0, engagement, save
-from widgets.analysis import metrics as analysis
+from widgets.analysis import charts, filters, metrics
 from widgets.analysis.dashboard import AnalysisApp, load_analysis_data
-from widgets.analysis.reading import load_responses, wide_sessions
+from widgets.analysis.long_table import load_responses
+from widgets.analysis.wide_table import wide_sessions
 from widgets.apps.timing import RecommendedWindow
 
 
@@ -133,7 +134,7 @@ def records(table: pd.DataFrame, columns: list[str]) -> list[tuple]:
 
 
 def test_meetings_by_month_against_the_window(sessions: pd.DataFrame) -> None:
-    table = analysis.meetings_by_month(sessions)
+    table = metrics.meetings_by_month(sessions)
     assert records(table, ["meeting_number", "meeting_month", "meetings", "timing"]) == [
         (1, 1, 1, "early"),
         (1, 2, 1, "in_window"),
@@ -141,12 +142,12 @@ def test_meetings_by_month_against_the_window(sessions: pd.DataFrame) -> None:
         (2, 5, 1, "late"),
     ]
     assert table["share"].round(4).tolist() == [0.3333, 0.3333, 0.3333, 1.0]
-    wide_window = analysis.meetings_by_month(sessions, RecommendedWindow(1, 3))
+    wide_window = metrics.meetings_by_month(sessions, RecommendedWindow(1, 3))
     assert set(wide_window.loc[wide_window["meeting_number"] == 1, "timing"]) == {"in_window"}
 
 
 def test_section_timing_and_overruns(sessions: pd.DataFrame) -> None:
-    table = analysis.section_timing(sessions).set_index(["meeting_number", "section"])
+    table = metrics.section_timing(sessions).set_index(["meeting_number", "section"])
     expected = {
         (1, "opening"): (2, 180, 190.0, 10.0, 1, 0.5),
         (1, "strengths"): (2, 720, 750.0, 30.0, 1, 0.5),
@@ -173,7 +174,7 @@ def test_section_timing_and_overruns(sessions: pd.DataFrame) -> None:
 
 
 def test_goal_alignment_uptake(sessions: pd.DataFrame) -> None:
-    table = analysis.goal_alignment_uptake(sessions)
+    table = metrics.goal_alignment_uptake(sessions)
     assert records(table, ["meeting_number", "preps", "agreed", "meetings", "goals_held"]) == [
         (1, 3, 2, 2, 1),
         (2, 1, 1, 1, 0),
@@ -183,7 +184,7 @@ def test_goal_alignment_uptake(sessions: pd.DataFrame) -> None:
 
 
 def test_most_common_asks(sessions: pd.DataFrame) -> None:
-    table = analysis.common_asks(sessions)
+    table = metrics.common_asks(sessions)
     # Four preps: A1 priorities+feedback, B1 (corrected) support+feedback, C1 priorities,
     # A2 support.
     assert records(table, ["ask", "preps", "share"]) == [
@@ -196,13 +197,13 @@ def test_most_common_asks(sessions: pd.DataFrame) -> None:
 
 
 def test_debrief_feeling_go_deeper_and_priorities(sessions: pd.DataFrame) -> None:
-    feeling = analysis.feeling_distribution(sessions)
+    feeling = metrics.feeling_distribution(sessions)
     first = feeling[feeling["meeting_number"] == 1]
     assert first["debriefs"].tolist() == [0, 0, 1, 1, 0]  # B's corrected 3, A's 4
     assert first["share"].tolist() == [0, 0, 0.5, 0.5, 0]
     assert feeling[feeling["meeting_number"] == 2]["debriefs"].tolist() == [0, 0, 0, 0, 1]
 
-    rates = analysis.debrief_rates(sessions)
+    rates = metrics.debrief_rates(sessions)
     assert records(
         rates,
         ["meeting_number", "debriefs", "mean_feeling", "go_deeper_yes", "go_deeper_not_sure"],
@@ -213,7 +214,7 @@ def test_debrief_feeling_go_deeper_and_priorities(sessions: pd.DataFrame) -> Non
 
 
 def test_checkpoint_completion(sessions: pd.DataFrame) -> None:
-    table = analysis.checkpoint_completion(sessions)
+    table = metrics.checkpoint_completion(sessions)
     assert records(table, ["meeting_number", "checkpoint", "meetings", "ticked"]) == [
         (1, "opening_thanks", 2, 2),
         (1, "opening_purpose", 2, 2),
@@ -228,21 +229,21 @@ def test_checkpoint_completion(sessions: pd.DataFrame) -> None:
 
 
 def test_second_meeting_share(sessions: pd.DataFrame) -> None:
-    table = analysis.second_meeting_share(sessions)
+    table = metrics.second_meeting_share(sessions)
     assert records(table, ["engagements", "with_second_meeting", "share"]) == [(2, 1, 0.5)]
 
 
 def test_filters_by_program_cohort_and_meeting_date(sessions: pd.DataFrame) -> None:
-    only_p2 = analysis.filter_sessions(sessions, programs=["P2"])
+    only_p2 = filters.filter_sessions(sessions, programs=["P2"])
     assert set(only_p2["engagement_id"]) == set(
         sessions.loc[sessions["program"] == "P2", "engagement_id"]
     )
-    assert analysis.second_meeting_share(only_p2)["engagements"].item() == 0
-    c2 = analysis.filter_sessions(sessions, cohorts=["C2"])
-    assert analysis.debrief_rates(c2)["mean_feeling"].tolist() == [3.0]
+    assert metrics.second_meeting_share(only_p2)["engagements"].item() == 0
+    c2 = filters.filter_sessions(sessions, cohorts=["C2"])
+    assert metrics.debrief_rates(c2)["mean_feeling"].tolist() == [3.0]
     # Meetings planned 15 Feb (A1) and 15 Apr (C1) are inside; 30 Jan and 1 Jun are not.
-    spring = analysis.filter_sessions(sessions, start=date(2025, 2, 1), end=date(2025, 4, 30))
-    assert records(analysis.meetings_by_month(spring), ["meeting_number", "meeting_month"]) == [
+    spring = filters.filter_sessions(sessions, start=date(2025, 2, 1), end=date(2025, 4, 30))
+    assert records(metrics.meetings_by_month(spring), ["meeting_number", "meeting_month"]) == [
         (1, 2),
         (1, 3),
     ]
@@ -251,15 +252,15 @@ def test_filters_by_program_cohort_and_meeting_date(sessions: pd.DataFrame) -> N
 
 
 def test_all_metrics_and_charts_have_plain_labels(sessions: pd.DataFrame) -> None:
-    tables = analysis.all_metrics(sessions)
-    assert list(tables) == list(analysis.METRICS)
+    tables = metrics.all_metrics(sessions)
+    assert list(tables) == list(metrics.METRICS)
     figures = [
-        analysis.chart_meetings_by_month(tables["meetings_by_month"]),
-        analysis.chart_section_timing(tables["section_timing"]),
-        analysis.chart_common_asks(tables["common_asks"]),
-        analysis.chart_feeling(tables["feeling_distribution"]),
-        analysis.chart_checkpoints(tables["checkpoint_completion"]),
-        analysis.chart_feeling(tables["feeling_distribution"].iloc[:0]),  # empty selection
+        charts.chart_meetings_by_month(tables["meetings_by_month"]),
+        charts.chart_section_timing(tables["section_timing"]),
+        charts.chart_common_asks(tables["common_asks"]),
+        charts.chart_feeling(tables["feeling_distribution"]),
+        charts.chart_checkpoints(tables["checkpoint_completion"]),
+        charts.chart_feeling(tables["feeling_distribution"].iloc[:0]),  # empty selection
     ]
     import matplotlib.pyplot as plt
 
@@ -271,16 +272,16 @@ def test_all_metrics_and_charts_have_plain_labels(sessions: pd.DataFrame) -> Non
 
 def test_metrics_on_no_data_return_empty_tables(sessions: pd.DataFrame) -> None:
     nothing = sessions.iloc[:0]
-    for name, table in analysis.all_metrics(nothing).items():
+    for name, table in metrics.all_metrics(nothing).items():
         assert isinstance(table, pd.DataFrame), name
-    assert analysis.second_meeting_share(nothing)["engagements"].item() == 0
+    assert metrics.second_meeting_share(nothing)["engagements"].item() == 0
 
 
 def test_dashboard_filters_update_tables(sessions: pd.DataFrame) -> None:
     from widgets.analysis.dashboard import AnalysisData
 
     app = AnalysisApp(AnalysisData(sessions, "test data", False))
-    assert len(app.tabs.children) == len(analysis.METRICS)
+    assert len(app.tabs.children) == len(metrics.METRICS)
     assert app.tables["second_meeting_share"]["engagements"].item() == 2
     app.programs.value = ("P2",)
     assert app.tables["second_meeting_share"]["engagements"].item() == 0

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from widgets.analysis.reading import load_responses, wide_sessions
+from widgets.analysis.long_table import load_responses
+from widgets.analysis.wide_table import wide_sessions
 from widgets.instrument.model import load_instrument
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import ResponseStore

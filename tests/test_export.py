@@ -12,7 +12,9 @@ import frictionless
 import pytest
 
 from tests.test_loader import engagement, save
-from widgets.analysis.export.program import KEY_ENV, ExportError, export_program, main, pseudonym
+from widgets.analysis.export.cli import main
+from widgets.analysis.export.program import KEY_ENV, ExportError, export_program
+from widgets.analysis.export.redact import pseudonym
 
 KEY = "test-key-0123456789abcdef"
 FORMULAS = ['=HYPERLINK("x")', "+1+1", "@SUM(A1)", "-2+3", "\tTAB", "\rCR"]

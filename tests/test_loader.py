@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from widgets.analysis.reading import LONG_COLUMNS, LoaderError, load_responses, wide_sessions
+from widgets.analysis.long_table import LONG_COLUMNS, LoaderError, load_responses
+from widgets.analysis.wide_table import wide_sessions
 from widgets.instrument.model import load_instrument
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import RESPONSE_COLUMNS, Answer, ResponseStore, write_table
@@ -187,7 +188,7 @@ def test_text_with_line_breaks_quotes_and_commas_survives_block_boundaries(
 ) -> None:
     # Tiny read blocks, so many boundaries fall inside quoted, multi-line values ("\r\n"
     # inside a value sends the file to the slower parser, which must agree).
-    monkeypatch.setattr("widgets.analysis.reading._BLOCK_BYTES", 512)
+    monkeypatch.setattr("widgets.analysis.csv_reader._BLOCK_BYTES", 512)
     e = engagement(tmp_path)
     texts = {}
     for number in range(1, 41):

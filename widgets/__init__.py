@@ -27,8 +27,8 @@ _LAZY = {
     "exports_dir": "widgets.paths",
     "write_codebook": "widgets.instrument.codebook",
     # analysts (pandas)
-    "load_responses": "widgets.analysis.reading",
-    "wide_sessions": "widgets.analysis.reading",
+    "load_responses": "widgets.analysis.long_table",
+    "wide_sessions": "widgets.analysis.wide_table",
     "export_program": "widgets.analysis.export.program",
     "build_analysis_app": "widgets.analysis.dashboard",
 }

@@ -18,8 +18,17 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from widgets.analysis import metrics as analysis
-from widgets.analysis.reading import load_responses, wide_sessions
+from widgets.analysis.charts import (
+    chart_checkpoints,
+    chart_common_asks,
+    chart_feeling,
+    chart_meetings_by_month,
+    chart_section_timing,
+)
+from widgets.analysis.filters import filter_sessions
+from widgets.analysis.long_table import load_responses
+from widgets.analysis.metrics import METRICS, all_metrics
+from widgets.analysis.wide_table import wide_sessions
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, load_window
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.shell.context import app_context, page_header
@@ -127,7 +136,7 @@ class AnalysisApp(w.VBox):
 
     def selected(self) -> pd.DataFrame:
         """The sessions the filters keep (all when nothing is picked)."""
-        return analysis.filter_sessions(
+        return filter_sessions(
             self.data.sessions,
             programs=self.programs.value or None,
             cohorts=self.cohorts.value or None,
@@ -137,20 +146,16 @@ class AnalysisApp(w.VBox):
 
     def refresh(self) -> None:
         sessions = self.selected()
-        tables = analysis.all_metrics(sessions, window=self.window, instrument=self.instrument)
+        tables = all_metrics(sessions, window=self.window, instrument=self.instrument)
         number = int(self.meeting.value)
         engagements = sessions["engagement_id"].nunique()
         self.summary.value = f"<p>{engagements} engagements, {len(sessions)} sessions selected.</p>"
         charts = {
-            "meetings_by_month": analysis.chart_meetings_by_month(
-                tables["meetings_by_month"], self.window
-            ),
-            "section_timing": analysis.chart_section_timing(tables["section_timing"], number),
-            "common_asks": analysis.chart_common_asks(tables["common_asks"]),
-            "feeling_distribution": analysis.chart_feeling(tables["feeling_distribution"], number),
-            "checkpoint_completion": analysis.chart_checkpoints(
-                tables["checkpoint_completion"], number
-            ),
+            "meetings_by_month": chart_meetings_by_month(tables["meetings_by_month"], self.window),
+            "section_timing": chart_section_timing(tables["section_timing"], number),
+            "common_asks": chart_common_asks(tables["common_asks"]),
+            "feeling_distribution": chart_feeling(tables["feeling_distribution"], number),
+            "checkpoint_completion": chart_checkpoints(tables["checkpoint_completion"], number),
         }
         titles = {
             "meetings_by_month": "Timing",
@@ -163,7 +168,7 @@ class AnalysisApp(w.VBox):
             "second_meeting_share": "Second meetings",
         }
         pages = []
-        for name in analysis.METRICS:
+        for name in METRICS:
             parts: list[w.Widget] = []
             if name in charts:
                 parts.append(w.Image(value=_png(charts[name]), format="png"))
@@ -171,7 +176,7 @@ class AnalysisApp(w.VBox):
             pages.append(w.VBox(parts))
         self.tables = tables
         self.tabs.children = pages
-        for index, name in enumerate(analysis.METRICS):
+        for index, name in enumerate(METRICS):
             self.tabs.set_title(index, titles[name])
 
 

@@ -1,10 +1,10 @@
 """Program-level questions, one function each, on the wide session table.
 
-Every function takes the table from :func:`widgets.analysis.reading.wide_sessions` (one row per
-session) and returns a small DataFrame: the numbers behind a chart, so an analyst can
-check them, filter them and copy them. Only structured fields are used; free text never
-enters a metric. Chart functions take those tables and return a matplotlib Figure;
-matplotlib is imported inside them, so computing the numbers never needs it.
+Every function takes the table from :func:`widgets.analysis.wide_table.wide_sessions`
+(one row per session, perhaps narrowed by :func:`widgets.analysis.filters.filter_sessions`)
+and returns a small DataFrame: the numbers behind a chart, so an analyst can check
+them, filter them and copy them. Only structured fields are used; free text never
+enters a metric. The charts of these tables are in :mod:`widgets.analysis.charts`.
 
 The unit of most questions is a meeting of an engagement: ``(engagement_id,
 meeting_number)``, whose checklist, prep, meeting and debrief are separate sessions.
@@ -13,22 +13,16 @@ meeting_number)``, whose checklist, prep, meeting and debrief are separate sessi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from widgets.analysis.filters import MEETING_KEY
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow
 from widgets.instrument.model import Instrument, load_instrument
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
 __all__ = [
     "METRICS",
-    "meeting_days",
-    "filter_sessions",
     "meetings_by_month",
     "section_timing",
     "goal_alignment_uptake",
@@ -38,14 +32,7 @@ __all__ = [
     "checkpoint_completion",
     "second_meeting_share",
     "all_metrics",
-    "chart_meetings_by_month",
-    "chart_section_timing",
-    "chart_common_asks",
-    "chart_feeling",
-    "chart_checkpoints",
 ]
-
-_MEETING_KEY = ["engagement_id", "meeting_number"]
 
 
 def _form(sessions: pd.DataFrame, form: str, columns: Iterable[str] = ()) -> pd.DataFrame:
@@ -60,68 +47,6 @@ def _form(sessions: pd.DataFrame, form: str, columns: Iterable[str] = ()) -> pd.
 
 def _rate(part: Any, whole: Any) -> float:
     return float(part) / float(whole) if whole else float("nan")
-
-
-# ------------------------------------------------------------------- filters
-
-
-def meeting_days(sessions: pd.DataFrame) -> pd.DataFrame:
-    """The day each (engagement, meeting) happened or is planned.
-
-    The checklist's meeting date when given, else the day the meeting started, else the
-    first day anything was saved for that meeting.
-    """
-    if sessions.empty:
-        return pd.DataFrame({"engagement_id": [], "meeting_number": [], "day": []})
-    planned = sessions["meeting_date"].where(sessions["form"] == "checklist")
-    started = sessions["meeting_started_at"].dt.tz_convert(None).dt.normalize()
-    saved = sessions["recorded_at"].dt.tz_convert(None).dt.normalize()
-    frame = sessions[_MEETING_KEY].assign(
-        planned=planned.astype("datetime64[us]"),
-        started=started.astype("datetime64[us]"),
-        saved=saved.astype("datetime64[us]"),
-    )
-    grouped = frame.groupby(_MEETING_KEY, observed=True, sort=False).agg(
-        planned=("planned", "max"), started=("started", "min"), saved=("saved", "min")
-    )
-    day = grouped["planned"].fillna(grouped["started"]).fillna(grouped["saved"])
-    return day.rename("day").reset_index()
-
-
-def filter_sessions(
-    sessions: pd.DataFrame,
-    *,
-    programs: Iterable[str] | None = None,
-    cohorts: Iterable[str] | None = None,
-    start: date | None = None,
-    end: date | None = None,
-) -> pd.DataFrame:
-    """Sessions of the chosen programs and cohorts whose meeting day is in [start, end].
-
-    A meeting's sessions stay together: the date range picks meetings (by
-    :func:`meeting_days`), not single saves, so a prep made before ``start`` for a
-    meeting inside the range still counts. ``None`` means no limit.
-    """
-    keep = pd.Series(True, index=sessions.index)
-    if programs is not None:
-        keep &= sessions["program"].astype(object).isin(list(programs))
-    if cohorts is not None:
-        keep &= sessions["cohort"].astype(object).isin(list(cohorts))
-    if start is not None or end is not None:
-        days = meeting_days(sessions)
-        inside = pd.Series(True, index=days.index)
-        if start is not None:
-            inside &= days["day"] >= pd.Timestamp(start)
-        if end is not None:
-            inside &= days["day"] <= pd.Timestamp(end)
-        chosen = days.loc[inside, _MEETING_KEY]
-        index = pd.MultiIndex.from_frame(sessions[_MEETING_KEY].astype(object))
-        wanted = pd.MultiIndex.from_frame(chosen.astype(object))
-        keep &= index.isin(wanted)
-    return sessions[keep.to_numpy()]
-
-
-# ------------------------------------------------------------------- metrics
 
 
 def _window_position(month: int, window: RecommendedWindow) -> str:
@@ -141,8 +66,8 @@ def meetings_by_month(
     meeting_month, meetings, share (of that meeting number), timing (early, in_window,
     late).
     """
-    known = sessions[[*_MEETING_KEY, "meeting_month"]].dropna(subset=["meeting_month"])
-    known = known.drop_duplicates(_MEETING_KEY)
+    known = sessions[[*MEETING_KEY, "meeting_month"]].dropna(subset=["meeting_month"])
+    known = known.drop_duplicates(MEETING_KEY)
     counts = (
         known.groupby(["meeting_number", "meeting_month"], observed=True)
         .size()
@@ -420,116 +345,3 @@ def all_metrics(
         "checkpoint_completion": checkpoint_completion(sessions, instrument),
         "second_meeting_share": second_meeting_share(sessions),
     }
-
-
-# -------------------------------------------------------------------- charts
-
-
-def _figure(title: str, xlabel: str, ylabel: str) -> tuple[Figure, Any]:
-    """A chart with its plain title and axis labels (every chart has all three)."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    return fig, ax
-
-
-def _no_data(ax: Any) -> None:
-    ax.text(0.5, 0.5, "No data for this selection", ha="center", va="center")
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def chart_meetings_by_month(
-    table: pd.DataFrame, window: RecommendedWindow = DEFAULT_WINDOW
-) -> Figure:
-    """Bars of first meetings per engagement month; the window shaded."""
-    fig, ax = _figure(
-        "When first meetings happen in the engagement", "Engagement month", "Meetings"
-    )
-    first = table[table["meeting_number"] == 1]
-    if first.empty:
-        _no_data(ax)
-        return fig
-    colours = {"early": "#c98a2b", "in_window": "#2b7bb9", "late": "#9a4f96"}
-    ax.bar(
-        first["meeting_month"],
-        first["meetings"],
-        color=[colours[t] for t in first["timing"]],
-    )
-    ax.axvspan(window.first_month - 0.5, window.last_month + 0.5, color="#2b7bb9", alpha=0.12, lw=0)
-    ax.set_xticks(list(first["meeting_month"]))
-    ax.text(
-        window.first_month,
-        ax.get_ylim()[1] * 0.95,
-        f"recommended: {window.describe()}",
-        ha="center",
-        va="top",
-    )
-    return fig
-
-
-def chart_section_timing(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
-    """Median actual minutes beside the budget for each agenda part."""
-    fig, ax = _figure(
-        f"Time per agenda part, meeting {meeting_number}: actual against budget",
-        "Agenda part",
-        "Minutes",
-    )
-    rows = table[table["meeting_number"] == meeting_number]
-    if rows.empty:
-        _no_data(ax)
-        return fig
-    x = np.arange(len(rows))
-    ax.bar(x - 0.2, rows["budget_seconds"] / 60, width=0.4, label="Budget", color="#b8c4cc")
-    ax.bar(x + 0.2, rows["median_seconds"] / 60, width=0.4, label="Median actual", color="#2b7bb9")
-    ax.set_xticks(
-        x,
-        [f"{t}\n{r:.0%} overrun" for t, r in zip(rows["title"], rows["overrun_rate"], strict=True)],
-    )
-    ax.legend()
-    return fig
-
-
-def chart_common_asks(table: pd.DataFrame) -> Figure:
-    """Horizontal bars: share of preps choosing each ask."""
-    fig, ax = _figure("What coachees ask of their manager", "Share of preps", "Ask")
-    if table.empty or table["preps"].sum() == 0:
-        _no_data(ax)
-        return fig
-    rows = table.iloc[::-1]
-    ax.barh(rows["label"], rows["share"], color="#2b7bb9")
-    ax.set_xlim(0, 1)
-    return fig
-
-
-def chart_feeling(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
-    """Bars of debrief feeling, 1 (struggling) to 5 (energised)."""
-    fig, ax = _figure(
-        f"How coachees feel after meeting {meeting_number}",
-        "Feeling (1 = struggling, 5 = energised)",
-        "Debriefs",
-    )
-    rows = table[table["meeting_number"] == meeting_number]
-    if rows.empty or rows["debriefs"].sum() == 0:
-        _no_data(ax)
-        return fig
-    ax.bar(rows["feeling"], rows["debriefs"], color="#2b7bb9")
-    ax.set_xticks(range(1, 6))
-    return fig
-
-
-def chart_checkpoints(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
-    """Horizontal bars: share of meetings in which each checkpoint was ticked."""
-    fig, ax = _figure(
-        f"Checkpoints ticked, meeting {meeting_number}", "Share of meetings", "Checkpoint"
-    )
-    rows = table[table["meeting_number"] == meeting_number]
-    if rows.empty:
-        _no_data(ax)
-        return fig
-    ax.barh(rows["checkpoint"].iloc[::-1], rows["rate"].iloc[::-1], color="#2b7bb9")
-    ax.set_xlim(0, 1)
-    return fig

@@ -1,1 +1,2 @@
-"""analysis/export: see the modules below."""
+"""The program export: ``program`` (``export_program``), ``redact``, ``cells``,
+``datapackage``, and ``cli`` behind ``python -m widgets.analysis.export``."""

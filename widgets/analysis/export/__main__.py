@@ -1,5 +1,5 @@
 """``python -m widgets.analysis.export``: the program export."""
 
-from widgets.analysis.export.program import main
+from widgets.analysis.export.cli import main
 
 raise SystemExit(main())

@@ -1,0 +1,193 @@
+"""One row per session, one typed column per item: ``wide_sessions``.
+
+Most program questions are asked of sessions (one save of one form), not of single
+answers, so the long table is turned into one row per session with one column per item,
+typed by what the item stores: numbers for scales and seconds, booleans for yes/no and
+ticks, timestamps, dates, categoricals for choices, strings for text.
+
+The wide table is one pivot: a grid of value codes by (item, session), each item typed
+from its distinct values and laid out with one take, with sessions put in their final
+order before any column is built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from widgets.analysis.categoricals import categorical, first_rows
+from widgets.instrument.model import Instrument, load_instrument
+
+__all__ = ["SESSION_COLUMNS", "item_kinds", "wide_sessions"]
+
+# The per-session columns of the wide table, before one column per item.
+SESSION_COLUMNS: tuple[str, ...] = (
+    "engagement_id",
+    "session_id",
+    "form",
+    "meeting_number",
+    "revision",
+    "recorded_at",
+    "instrument_version",
+    "program",
+    "cohort",
+    "meeting_month",
+    "redacted_reason",
+)
+
+_YES = frozenset({"yes", "true", "1"})
+_NO = frozenset({"no", "false", "0"})
+
+# How a stored value is typed in the wide table, by item type.
+_KIND = {
+    "scale": "number",
+    "seconds": "number",
+    "yes_no": "bool",
+    "tick": "bool",
+    "timestamp": "datetime",
+    "checkpoint": "datetime",
+    "date": "date",
+    "choice": "category",
+    "several": "text",
+    "text": "text",
+    "long_text": "text",
+    "prompt": "text",
+}
+
+
+def item_kinds(instrument: Instrument | None = None) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """item_id -> (how the wide table types it, allowed choice values), from the codebook."""
+    instrument = instrument or load_instrument()
+    kinds: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for entry in instrument.codebook():
+        choices = tuple(
+            part.split("=", 1)[0].strip() for part in entry.choices.split(";") if part.strip()
+        )
+        kinds.setdefault(entry.item_id, (_KIND.get(entry.type, "text"), choices))
+    return kinds
+
+
+def _convert(kind: str, choices: tuple[str, ...], values: pd.Index) -> Any:
+    """Distinct stored strings -> typed values (called once per item, on its distinct values)."""
+    text = pd.Series(values, dtype=object).fillna("")
+    if kind == "number":
+        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+        if numbers.dropna().mod(1).eq(0).all():
+            return pd.array(numbers.round(), dtype="Int64")
+        return pd.array(numbers, dtype="Float64")
+    if kind == "bool":
+        lowered = text.str.strip().str.lower()
+        out = pd.array([pd.NA] * len(text), dtype="boolean")
+        out[lowered.isin(_YES).to_numpy()] = True
+        out[lowered.isin(_NO).to_numpy()] = False
+        return out
+    if kind == "datetime":
+        return pd.to_datetime(
+            text.where(text != ""), utc=True, format="ISO8601", errors="coerce"
+        ).array
+    if kind == "date":
+        return pd.to_datetime(
+            text.str[:10].where(text != ""), format="%Y-%m-%d", errors="coerce"
+        ).array
+    if kind == "category":
+        extra = sorted(set(text) - set(choices) - {""})
+        return pd.Categorical(text.where(text != ""), categories=[*choices, *extra])
+    return pd.array(text.where(text != ""), dtype="string")
+
+
+def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -> pd.DataFrame:
+    """One row per session (one save of one form), one typed column per item.
+
+    Columns: ``SESSION_COLUMNS``, then every codebook item in instrument order, then any
+    item only older files carry. Types: Int64 for scales and seconds, boolean for
+    yes/no, ticks and ``*_asked``, UTC datetimes for timestamps and checkpoints, dates
+    for dates, categoricals for choices, strings for text and ``several`` ("a;b").
+    Each checkpoint also gets ``<id>_ticked`` (boolean): the meeting stores the time of
+    the tick, an older form "yes"/"no". From
+    :func:`~widgets.analysis.long_table.load_responses` (latest only) this is one row
+    per (engagement_id, form, meeting_number).
+    """
+    kinds = item_kinds(instrument)
+    checkpoints = _checkpoint_ids(instrument)
+    session_codes, session_uniques = pd.factorize(long["session_id"].cat.codes.to_numpy())
+    n = len(session_uniques)
+    first = first_rows(session_codes)
+    # Sessions are put in their final order now, on the few key columns, so the wide
+    # table is built sorted instead of being sorted (all of its columns copied) at the end.
+    keys = ["engagement_id", "meeting_number", "form", "recorded_at"]
+    order = (
+        long[keys].iloc[first].reset_index(drop=True).sort_values(keys, kind="stable").index
+    ).to_numpy()
+    first = first[order]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    session_codes = rank[session_codes]
+    heads = long.iloc[first]
+    out: dict[str, Any] = {}
+    for column in SESSION_COLUMNS:
+        out[column] = heads[column].reset_index(drop=True)
+    if "redacted_reason" in long:
+        # A session is marked if any of its rows lost its text.
+        reasons = long["redacted_reason"].astype(object).to_numpy()
+        marked = reasons != ""
+        if marked.any():
+            per_session = np.full(n, "", dtype=object)
+            per_session[session_codes[marked]] = reasons[marked]
+            out["redacted_reason"] = pd.Series(categorical(per_session))
+
+    # One pivot for every item at once: a (item, session) grid of value codes, -1 where
+    # a session has no row for the item. Each item is then typed from its distinct
+    # values only and laid out with a single take.
+    item_cat = long["item_id"]
+    item_codes = item_cat.cat.codes.to_numpy()
+    value_codes = long["value"].cat.codes.to_numpy()
+    value_categories = long["value"].cat.categories
+    item_categories = [str(item) for item in item_cat.cat.categories]
+    counts = np.bincount(item_codes[item_codes >= 0], minlength=len(item_categories))
+    grid = np.full((len(item_categories), n), -1, dtype=np.int64)
+    known = item_codes >= 0
+    grid[item_codes[known], session_codes[known]] = value_codes[known]
+    present = {item: index for index, item in enumerate(item_categories) if counts[index]}
+    fallback = (
+        dict(zip(long["item_id"].astype(object), long["item_type"].astype(object), strict=False))
+        if any(item not in kinds for item in present)
+        else {}
+    )
+    names = [item for item in kinds] + [item for item in present if item not in kinds]
+    blanks: dict[tuple[str, tuple[str, ...]], Any] = {}
+    for item_id in names:
+        kind, choices = kinds.get(item_id, (_KIND.get(fallback.get(item_id, ""), "text"), ()))
+        if (kind, choices) not in blanks:
+            blanks[kind, choices] = _convert(kind, choices, pd.Index([""], dtype=object))
+        blank = blanks[kind, choices]
+        index = present.get(item_id)
+        if index is None:
+            out[item_id] = blank.take(np.zeros(n, dtype=np.int64))
+            if kind == "datetime" and item_id in checkpoints:
+                out[f"{item_id}_ticked"] = pd.arrays.BooleanArray(
+                    np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+                )
+            continue
+        codes = grid[index]
+        has = codes >= 0
+        distinct, inverse = np.unique(codes[has], return_inverse=True)
+        positions = np.full(n, -1, dtype=np.int64)
+        positions[has] = inverse
+        typed = _convert(kind, choices, value_categories.take(distinct))
+        column = typed.take(positions, allow_fill=True)
+        if kind in ("datetime", "date") and column.dtype != blank.dtype:
+            column = column.astype(blank.dtype)
+        out[item_id] = column
+        if kind == "datetime" and item_id in checkpoints:
+            stored = pd.Series(value_categories.take(distinct), dtype=object).astype(str)
+            stored = stored.str.strip().str.lower()
+            ticked = pd.array(((stored != "") & ~stored.isin(_NO)).to_numpy(), dtype="boolean")
+            out[f"{item_id}_ticked"] = ticked.take(positions, allow_fill=True)
+    return pd.DataFrame(out, copy=False)
+
+
+def _checkpoint_ids(instrument: Instrument | None) -> frozenset[str]:
+    instrument = instrument or load_instrument()
+    return frozenset(e.item_id for e in instrument.codebook() if e.type == "checkpoint")
