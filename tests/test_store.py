@@ -15,12 +15,12 @@ import pytest
 from filelock import FileLock
 
 import widgets.store.responses as store_module
+from widgets.errors import StoreError
 from widgets.ids import InvalidEngagementId
 from widgets.store.responses import (
     RESPONSE_COLUMNS,
     Answer,
     ResponseStore,
-    StoreError,
     Submission,
     append_table,
     read_table,

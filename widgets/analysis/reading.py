@@ -53,6 +53,7 @@ from pandas.api.types import union_categoricals
 from pyarrow import compute as pc
 from pyarrow import csv as pa_csv
 
+from widgets.errors import DataError
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.store.atomic_file import replace_file
 from widgets.store.responses import RESPONSE_COLUMNS, ResponseStore, read_table
@@ -129,7 +130,7 @@ _KIND = {
 }
 
 
-class LoaderError(ValueError):
+class LoaderError(DataError, ValueError):
     """A source cannot be read; the message names it and says what to do."""
 
 

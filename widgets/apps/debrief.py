@@ -21,6 +21,7 @@ from typing import Any
 import ipywidgets as w
 
 from widgets.apps.summary.view import SummaryView, build_summary_view
+from widgets.errors import StoreError
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
 from widgets.instrument.model import Form, Instrument, derived_meeting_items, load_instrument
@@ -30,7 +31,7 @@ from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_f
 from widgets.shell.ui_text import local_time, status_html
 from widgets.store.drafts import DraftStore
 from widgets.store.registry import Engagement, EngagementRegistry
-from widgets.store.responses import Answer, ResponseStore, StoreError, Submission, utc_now
+from widgets.store.responses import Answer, ResponseStore, Submission, utc_now
 
 __all__ = ["DebriefApp", "DebriefClock", "build_debrief_app"]
 

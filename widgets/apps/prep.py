@@ -19,6 +19,7 @@ from widgets.apps.timing import (
     check_timing,
     load_window,
 )
+from widgets.errors import StoreError
 from widgets.forms.fields import DateField
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
@@ -29,7 +30,7 @@ from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_f
 from widgets.shell.ui_text import local_time, status_html
 from widgets.store.drafts import DraftStore
 from widgets.store.registry import Engagement, EngagementRegistry
-from widgets.store.responses import ResponseStore, StoreError, Submission
+from widgets.store.responses import ResponseStore, Submission
 
 __all__ = ["PrepApp", "build_prep_app"]
 

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+from widgets.errors import InputError
 from widgets.forms.validation import control_characters
 from widgets.ids import check_engagement_id, new_engagement_id
 from widgets.paths import private_dir
@@ -43,7 +44,7 @@ _LABELS = {
 }
 
 
-class RegistryError(ValueError):
+class RegistryError(InputError, ValueError):
     """A new engagement cannot be created; ``problems`` maps each field to its message."""
 
     def __init__(self, problems: dict[str, str]):
@@ -51,7 +52,7 @@ class RegistryError(ValueError):
         super().__init__("; ".join(f"{_LABELS[k]}: {v}" for k, v in problems.items()))
 
 
-class UnknownEngagement(LookupError):
+class UnknownEngagement(InputError, LookupError):
     """A well-formed engagement_id that this registry never issued."""
 
 

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from widgets.errors import StoreError
 from widgets.ids import check_engagement_id
 from widgets.paths import exports_dir
 from widgets.store.atomic_file import fsync_folder, replace_file
@@ -54,7 +55,6 @@ __all__ = [
     "Answer",
     "Submission",
     "ResponseStore",
-    "StoreError",
     "write_table",
     "append_table",
     "read_table",
@@ -110,10 +110,6 @@ _BINARY = getattr(os, "O_BINARY", 0)
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC (the store's default clock)."""
     return datetime.now(timezone.utc)
-
-
-class StoreError(RuntimeError):
-    """Saving or reading failed; the message says what happened and what to do."""
 
 
 @dataclass(frozen=True)
@@ -495,7 +491,7 @@ class _Entry:
         return [str(getattr(self, column)) for column in _INDEX_COLUMNS]
 
 
-class _StaleIndex(Exception):
+class _StaleIndex(StoreError):
     """The index points at bytes that are not the submission it describes."""
 
 

@@ -50,6 +50,7 @@ from widgets.analysis.reading import (
     resolve_sources,
     wide_sessions,
 )
+from widgets.errors import DataError
 from widgets.instrument.codebook import CODEBOOK_COLUMNS, codebook_rows
 from widgets.instrument.model import (
     DERIVED_TYPES,
@@ -88,7 +89,7 @@ _KEY_HELP = (
 )
 
 
-class ExportError(RuntimeError):
+class ExportError(DataError, RuntimeError):
     """The export cannot be made; the message says why and what to do."""
 
 

@@ -30,6 +30,7 @@ import ipywidgets as w
 
 from widgets.apps.meeting.card import SharedPrep, facilitator_card, load_shared_prep
 from widgets.apps.meeting.timer import MeetingTimer, PlannedSection, TimerError, format_seconds
+from widgets.errors import StoreError
 from widgets.forms.fields import Field, hook_class, make_field
 from widgets.ids import InvalidEngagementId
 from widgets.instrument.model import (
@@ -46,7 +47,7 @@ from widgets.shell.picker import EngagementPicker, meeting_from_link, meeting_nu
 from widgets.shell.ui_text import local_time
 from widgets.store.drafts import DraftStore
 from widgets.store.registry import Engagement, EngagementRegistry, UnknownEngagement
-from widgets.store.responses import Answer, ResponseStore, StoreError, Submission, utc_now
+from widgets.store.responses import Answer, ResponseStore, Submission, utc_now
 
 __all__ = ["FOLLOWUP_CONTEXT", "MeetingApp", "build_meeting_app"]
 
