@@ -1,4 +1,4 @@
-"""The store: exact round trips, revisions, refusals, the data root, crash recovery."""
+"""The store: exact round trips, the clock, revisions, refusals, the data root, crash recovery."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import csv
 import json
 import shutil
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -15,8 +15,11 @@ import pytest
 from filelock import FileLock
 
 import widgets.store.responses as store_module
+from tests.fake_clock import FakeClock
 from widgets.errors import StoreError
 from widgets.ids import InvalidEngagementId
+from widgets.store.drafts import DraftStore
+from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import (
     RESPONSE_COLUMNS,
     Answer,
@@ -142,6 +145,50 @@ def test_naive_clock_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="without a timezone"):
         save(store)
     assert not store.responses_path.exists()
+
+
+# ------------------------------------------------------------------ the clock
+
+T0 = datetime(2025, 3, 4, 9, 0, tzinfo=timezone.utc)
+
+
+def test_the_clocks_time_lands_in_each_saved_record(tmp_path: Path) -> None:
+    clock = FakeClock(T0)
+    store = ResponseStore(tmp_path, clock=clock)
+    first = save(store, answers=tricky_answers()[:2])
+    clock.advance(minutes=13, seconds=5)
+    second = save(store, answers=tricky_answers()[:2])
+
+    assert first.recorded_at == "2025-03-04T09:00:00.000+00:00"
+    assert second.recorded_at == "2025-03-04T09:13:05.000+00:00"
+    assert [row["recorded_at"] for row in store.read_rows()] == (
+        [first.recorded_at] * 2 + [second.recorded_at] * 2
+    )
+    assert [s.recorded_at for s in store.history(EID)] == [first.recorded_at, second.recorded_at]
+
+
+def test_the_clocks_time_lands_in_the_draft(tmp_path: Path) -> None:
+    clock = FakeClock(T0)
+    drafts = DraftStore(tmp_path, clock=clock)
+    assert drafts.save(EID, "prep-1", {"success": "x"}) == "2025-03-04T09:00:00.000+00:00"
+    clock.advance(seconds=2.5)
+    drafts.save(EID, "prep-1", {"success": "xy"})
+    assert drafts.load(EID, "prep-1") == ("2025-03-04T09:00:02.500+00:00", {"success": "xy"})
+
+
+def test_the_clocks_time_lands_in_the_registry_row(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2025, 3, 4, 11, 0, 30, 900000, tzinfo=timezone(timedelta(hours=2))))
+    registry = EngagementRegistry(tmp_path, clock=clock)
+    made = registry.create(first_name="Ana", start_date=date(2025, 2, 1))
+    clock.advance(days=1)
+    later = registry.create(first_name="Ben", start_date=date(2025, 2, 1))
+
+    assert made.created_at == "2025-03-04T09:00:30+00:00"
+    assert [row["created_at"] for row in read_table(registry.path)] == [
+        "2025-03-04T09:00:30+00:00",
+        "2025-03-05T09:00:30+00:00",
+    ]
+    assert registry.all() == [later, made]  # newest first, as the clock says
 
 
 # ------------------------------------------------------------------ revisions

@@ -13,7 +13,7 @@ code that raises them and keep the built-in base they always had (``ValueError``
 
     KitError
     ├── InputError       a value given to the kit is refused: correct it and retry
-    │                    (InvalidEngagementId, RegistryError, UnknownEngagement)
+    │                    (InvalidEngagementId, RegistryError, UnknownEngagement, ClockError)
     ├── SettingsError    a file people edit by hand cannot be used: edit the file
     │                    (InstrumentError, ProgramSettingsError)
     ├── DataError        the kit's data cannot be read or written: check the files

@@ -40,11 +40,11 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from widgets.clock import Clock, stamp, utc_now
 from widgets.errors import StoreError
 from widgets.ids import check_engagement_id
 from widgets.paths import exports_dir
@@ -58,7 +58,6 @@ __all__ = [
     "write_table",
     "append_table",
     "read_table",
-    "utc_now",
 ]
 
 RESPONSE_COLUMNS: tuple[str, ...] = (
@@ -105,11 +104,6 @@ _ENCODING = "utf-8"
 # Windows opens low-level handles in text mode unless told otherwise, and would turn
 # every "\n" into "\r\n", shifting the byte offsets the index records.
 _BINARY = getattr(os, "O_BINARY", 0)
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware in UTC (the store's default clock)."""
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -504,7 +498,7 @@ class ResponseStore:
     """
 
     def __init__(
-        self, root: Path | None = None, *, clock: Callable[[], datetime] = utc_now
+        self, root: Path | None = None, *, clock: Clock = utc_now
     ) -> None:
         self.root = Path(root) if root is not None else exports_dir()
         self.clock = clock
@@ -545,7 +539,7 @@ class ResponseStore:
         check_engagement_id(engagement_id)
         saved = tuple(answers)
         _check_submission(form, meeting_number, saved, instrument_version)
-        recorded_at = _timestamp(self.clock())
+        recorded_at = stamp(self.clock())
         session_id = str(uuid.uuid4())
         with self._journal.locked():
             self._sync_index()
@@ -874,12 +868,6 @@ class ResponseStore:
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def _timestamp(moment: datetime) -> str:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"The store's clock returned {moment!r} without a timezone; use UTC.")
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _check_submission(
