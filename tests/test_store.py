@@ -6,6 +6,7 @@ import ast
 import csv
 import json
 import shutil
+import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -14,21 +15,15 @@ import pandas as pd
 import pytest
 from filelock import FileLock
 
-import widgets.store.responses as store_module
+import widgets.store.journal as journal_module
 from tests.fake_clock import FakeClock
 from widgets.errors import StoreError
 from widgets.ids import InvalidEngagementId
 from widgets.store.drafts import DraftStore
+from widgets.store.records import RESPONSE_COLUMNS, Answer, Submission
 from widgets.store.registry import EngagementRegistry
-from widgets.store.responses import (
-    RESPONSE_COLUMNS,
-    Answer,
-    ResponseStore,
-    Submission,
-    append_table,
-    read_table,
-    write_table,
-)
+from widgets.store.responses import ResponseStore
+from widgets.store.tables import append_table, read_table, write_table
 
 EID = "e-0123456789ab"
 OTHER = "e-ba9876543210"
@@ -267,7 +262,7 @@ def test_a_file_with_other_columns_is_not_appended_to(store: ResponseStore) -> N
 def test_a_held_lock_times_out_with_a_message(
     store: ResponseStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(journal_module, "LOCK_TIMEOUT_SECONDS", 0.2)
     with FileLock(str(store.root / ".store.lock")), pytest.raises(StoreError, match="locked"):
         save(store)
     assert not store.responses_path.exists()
@@ -307,7 +302,7 @@ def is_marker(data: bytes) -> bool:
 
 def kill_mid_write(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the next data write stop half way, as a process killed inside write() does."""
-    real_write_all = store_module._write_all
+    real_write_all = journal_module._write_all
 
     def half_then_die(fd: int, data: bytes) -> None:
         if is_marker(data):
@@ -316,7 +311,7 @@ def kill_mid_write(monkeypatch: pytest.MonkeyPatch) -> None:
         real_write_all(fd, data[: len(data) // 2])
         raise _Killed
 
-    monkeypatch.setattr(store_module, "_write_all", half_then_die, raising=True)
+    monkeypatch.setattr(journal_module, "_write_all", half_then_die, raising=True)
 
 
 def test_a_write_killed_half_way_is_rolled_back_by_the_next_save(
@@ -365,7 +360,7 @@ def test_a_killed_index_write_undoes_the_whole_submission(
 ) -> None:
     first = save(store)
     intact = store.responses_path.read_bytes()
-    real_write_all = store_module._write_all
+    real_write_all = journal_module._write_all
     calls = []
 
     def die_on_index(fd: int, data: bytes) -> None:
@@ -379,7 +374,7 @@ def test_a_killed_index_write_undoes_the_whole_submission(
         real_write_all(fd, data)
 
     with monkeypatch.context() as patch:
-        patch.setattr(store_module, "_write_all", die_on_index)
+        patch.setattr(journal_module, "_write_all", die_on_index)
         with pytest.raises(_Killed):
             save(store)
 
@@ -519,11 +514,26 @@ def test_append_table_rolls_back_a_killed_append(
 
 
 def test_the_store_imports_only_the_standard_library_and_filelock() -> None:
-    tree = ast.parse(Path(store_module.__file__).read_text(encoding="utf-8"))
+    store = Path(journal_module.__file__).parent
+    sources = [*store.glob("*.py"), store.parent / "clock.py", store.parent / "errors.py"]
     imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            imported.add(node.module.split(".")[0])
+    for source in sources:
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
     assert imported - set(sys.stdlib_module_names) - {"widgets"} == {"filelock"}
+
+
+def test_a_kernel_that_saves_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, widgets.store, widgets.store.responses, widgets.store.drafts, "
+        "widgets.store.registry, widgets.store.tables; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pandas', 'numpy', 'pyarrow', 'ipywidgets', 'yaml', 'pydantic'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+

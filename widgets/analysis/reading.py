@@ -56,7 +56,9 @@ from pyarrow import csv as pa_csv
 from widgets.errors import DataError
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.store.atomic_file import replace_file
-from widgets.store.responses import RESPONSE_COLUMNS, ResponseStore, read_table
+from widgets.store.records import RESPONSE_COLUMNS
+from widgets.store.responses import ResponseStore
+from widgets.store.tables import read_table
 
 __all__ = [
     "LONG_COLUMNS",

@@ -31,8 +31,9 @@ from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ui_text import status_html
 from widgets.store.drafts import DraftStore
+from widgets.store.records import Answer, Submission
 from widgets.store.registry import Engagement, EngagementRegistry
-from widgets.store.responses import Answer, ResponseStore, Submission
+from widgets.store.responses import ResponseStore
 
 __all__ = ["DebriefApp", "DebriefClock", "build_debrief_app"]
 

@@ -16,7 +16,7 @@ from widgets.errors import InputError
 from widgets.forms.validation import control_characters
 from widgets.ids import check_engagement_id, new_engagement_id
 from widgets.paths import private_dir
-from widgets.store.responses import append_table, read_table
+from widgets.store.tables import append_table, read_table
 
 __all__ = [
     "REGISTRY_COLUMNS",

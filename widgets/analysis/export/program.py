@@ -61,7 +61,7 @@ from widgets.instrument.model import (
 )
 from widgets.paths import TRAINING_MARKER, is_training_folder
 from widgets.store.atomic_file import replace_file
-from widgets.store.responses import read_table, write_table
+from widgets.store.tables import read_table, write_table
 
 __all__ = [
     "KEY_ENV",

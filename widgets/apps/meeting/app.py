@@ -46,8 +46,9 @@ from widgets.shell.context import app_context, page_header
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_from_link, meeting_number_toggle
 from widgets.store.drafts import DraftStore
+from widgets.store.records import Answer, Submission
 from widgets.store.registry import Engagement, EngagementRegistry, UnknownEngagement
-from widgets.store.responses import Answer, ResponseStore, Submission
+from widgets.store.responses import ResponseStore
 
 __all__ = ["FOLLOWUP_CONTEXT", "MeetingApp", "build_meeting_app"]
 
