@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import importlib
 import json
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 from filelock import FileLock
 
+import widgets.store
 import widgets.store.journal as journal_module
 from tests.fake_clock import FakeClock
 from widgets.errors import StoreError
@@ -537,3 +539,20 @@ def test_a_kernel_that_saves_loads_nothing_heavy() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
+
+@pytest.mark.parametrize("name", widgets.store.__all__)
+def test_the_package_reaches_each_public_name_at_its_home(name: str) -> None:
+    value = getattr(widgets.store, name)
+    home = importlib.import_module(widgets.store._HOMES[name])
+    assert value is getattr(home, name)
+    assert name in home.__all__
+
+
+def test_importing_the_package_loads_none_of_its_modules() -> None:
+    code = (
+        "import sys, widgets.store; "
+        "print(sorted(m for m in sys.modules if m.startswith('widgets.')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['widgets.store']"
