@@ -144,6 +144,6 @@ class EngagementRegistry:
             if engagement.engagement_id == engagement_id:
                 return engagement
         raise UnknownEngagement(
-            f"No engagement {engagement_id} in this kit's registry. Pick one from the list "
-            "or create a new engagement."
+            f"No engagement {engagement_id} in this kit's registry.",
+            fix="Pick one from the list or create a new engagement.",
         )
