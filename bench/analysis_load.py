@@ -82,8 +82,9 @@ def _load() -> str:
 
 def write_program(folder: Path, rows: int, seed: int = 1) -> tuple[int, int]:
     """About ``rows`` rows of made-up engagements; returns (rows, engagements) written."""
+    from widgets.store.records import RESPONSE_COLUMNS
     from widgets.store.registry import REGISTRY_COLUMNS
-    from widgets.store.responses import RESPONSE_COLUMNS, append_table
+    from widgets.store.tables import append_table
     from widgets.training.demo import generate_program
 
     rng = random.Random(seed)

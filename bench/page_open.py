@@ -50,8 +50,9 @@ READY = "button.kit-action-start:not([disabled])"
 def seed(root: Path) -> str:
     """One engagement with a submitted prep, written through the kit's API."""
     from widgets.instrument.model import load_instrument
+    from widgets.store.records import Answer
     from widgets.store.registry import EngagementRegistry
-    from widgets.store.responses import Answer, ResponseStore
+    from widgets.store.responses import ResponseStore
 
     eid = EngagementRegistry(root).create(first_name="Bench", start_date=date(2026, 9, 1))
     prep = load_instrument().form("prep")

@@ -24,7 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from widgets.store.responses import RESPONSE_COLUMNS, Answer, ResponseStore  # noqa: E402
+from widgets.store.records import RESPONSE_COLUMNS, Answer  # noqa: E402
+from widgets.store.responses import ResponseStore  # noqa: E402
 
 TARGET_P95_MS = 20.0
 NEW_ENGAGEMENT = "e-00000000f00d"

@@ -11,8 +11,9 @@ from tests.fake_clock import FakeClock
 from widgets.apps.debrief import DebriefApp, DebriefClock, build_debrief_app
 from widgets.instrument.model import load_instrument
 from widgets.store.drafts import DraftStore
+from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
-from widgets.store.responses import Answer, ResponseStore
+from widgets.store.responses import ResponseStore
 
 T0 = datetime(2026, 10, 20, 9, 30, tzinfo=timezone.utc)
 

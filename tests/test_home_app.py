@@ -10,8 +10,9 @@ from pathlib import Path
 
 from widgets.apps.home import HomeApp, build_home_app
 from widgets.store.drafts import DraftStore
+from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
-from widgets.store.responses import Answer, ResponseStore
+from widgets.store.responses import ResponseStore
 
 
 def save(root: Path, eid: str, form: str, n: int = 1, **values: str) -> None:

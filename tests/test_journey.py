@@ -18,8 +18,9 @@ from widgets.apps.journey import (
 )
 from widgets.apps.timing import RecommendedWindow
 from widgets.store.drafts import DraftStore
+from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
-from widgets.store.responses import Answer, ResponseStore
+from widgets.store.responses import ResponseStore
 
 
 def states(statuses) -> dict[str, str]:

@@ -12,8 +12,10 @@ import pytest
 from widgets.analysis.long_table import LONG_COLUMNS, LoaderError, load_responses
 from widgets.analysis.wide_table import wide_sessions
 from widgets.instrument.model import load_instrument
+from widgets.store.records import RESPONSE_COLUMNS, Answer
 from widgets.store.registry import EngagementRegistry
-from widgets.store.responses import RESPONSE_COLUMNS, Answer, ResponseStore, write_table
+from widgets.store.responses import ResponseStore
+from widgets.store.tables import write_table
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 _KINDS = {e.item_id: (e.section, e.type) for e in load_instrument().codebook()}

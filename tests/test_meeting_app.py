@@ -12,8 +12,9 @@ import pytest
 from tests.fake_clock import FakeClock
 from widgets.apps.meeting.app import MeetingApp
 from widgets.instrument.model import derived_meeting_items, load_instrument
+from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
-from widgets.store.responses import Answer, ResponseStore
+from widgets.store.responses import ResponseStore
 
 T0 = datetime(2026, 10, 14, 9, 0, tzinfo=timezone.utc)
 VERSION = load_instrument().version

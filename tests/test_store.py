@@ -1,31 +1,31 @@
-"""The store: exact round trips, revisions, refusals, the data root, crash recovery."""
+"""The store: exact round trips, the clock, revisions, refusals, the data root, crash recovery."""
 
 from __future__ import annotations
 
 import ast
 import csv
+import importlib
 import json
 import shutil
+import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from filelock import FileLock
 
-import widgets.store.responses as store_module
+import widgets.store
+import widgets.store.journal as journal_module
+from tests.fake_clock import FakeClock
+from widgets.errors import StoreError
 from widgets.ids import InvalidEngagementId
-from widgets.store.responses import (
-    RESPONSE_COLUMNS,
-    Answer,
-    ResponseStore,
-    StoreError,
-    Submission,
-    append_table,
-    read_table,
-    write_table,
-)
+from widgets.store.drafts import DraftStore
+from widgets.store.records import RESPONSE_COLUMNS, Answer, Submission
+from widgets.store.registry import EngagementRegistry
+from widgets.store.responses import ResponseStore
+from widgets.store.tables import append_table, read_table, write_table
 
 EID = "e-0123456789ab"
 OTHER = "e-ba9876543210"
@@ -144,6 +144,50 @@ def test_naive_clock_is_refused(tmp_path: Path) -> None:
     assert not store.responses_path.exists()
 
 
+# ------------------------------------------------------------------ the clock
+
+T0 = datetime(2025, 3, 4, 9, 0, tzinfo=timezone.utc)
+
+
+def test_the_clocks_time_lands_in_each_saved_record(tmp_path: Path) -> None:
+    clock = FakeClock(T0)
+    store = ResponseStore(tmp_path, clock=clock)
+    first = save(store, answers=tricky_answers()[:2])
+    clock.advance(minutes=13, seconds=5)
+    second = save(store, answers=tricky_answers()[:2])
+
+    assert first.recorded_at == "2025-03-04T09:00:00.000+00:00"
+    assert second.recorded_at == "2025-03-04T09:13:05.000+00:00"
+    assert [row["recorded_at"] for row in store.read_rows()] == (
+        [first.recorded_at] * 2 + [second.recorded_at] * 2
+    )
+    assert [s.recorded_at for s in store.history(EID)] == [first.recorded_at, second.recorded_at]
+
+
+def test_the_clocks_time_lands_in_the_draft(tmp_path: Path) -> None:
+    clock = FakeClock(T0)
+    drafts = DraftStore(tmp_path, clock=clock)
+    assert drafts.save(EID, "prep-1", {"success": "x"}) == "2025-03-04T09:00:00.000+00:00"
+    clock.advance(seconds=2.5)
+    drafts.save(EID, "prep-1", {"success": "xy"})
+    assert drafts.load(EID, "prep-1") == ("2025-03-04T09:00:02.500+00:00", {"success": "xy"})
+
+
+def test_the_clocks_time_lands_in_the_registry_row(tmp_path: Path) -> None:
+    clock = FakeClock(datetime(2025, 3, 4, 11, 0, 30, 900000, tzinfo=timezone(timedelta(hours=2))))
+    registry = EngagementRegistry(tmp_path, clock=clock)
+    made = registry.create(first_name="Ana", start_date=date(2025, 2, 1))
+    clock.advance(days=1)
+    later = registry.create(first_name="Ben", start_date=date(2025, 2, 1))
+
+    assert made.created_at == "2025-03-04T09:00:30+00:00"
+    assert [row["created_at"] for row in read_table(registry.path)] == [
+        "2025-03-04T09:00:30+00:00",
+        "2025-03-05T09:00:30+00:00",
+    ]
+    assert registry.all() == [later, made]  # newest first, as the clock says
+
+
 # ------------------------------------------------------------------ revisions
 
 
@@ -220,7 +264,7 @@ def test_a_file_with_other_columns_is_not_appended_to(store: ResponseStore) -> N
 def test_a_held_lock_times_out_with_a_message(
     store: ResponseStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(journal_module, "LOCK_TIMEOUT_SECONDS", 0.2)
     with FileLock(str(store.root / ".store.lock")), pytest.raises(StoreError, match="locked"):
         save(store)
     assert not store.responses_path.exists()
@@ -260,7 +304,7 @@ def is_marker(data: bytes) -> bool:
 
 def kill_mid_write(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the next data write stop half way, as a process killed inside write() does."""
-    real_write_all = store_module._write_all
+    real_write_all = journal_module._write_all
 
     def half_then_die(fd: int, data: bytes) -> None:
         if is_marker(data):
@@ -269,7 +313,7 @@ def kill_mid_write(monkeypatch: pytest.MonkeyPatch) -> None:
         real_write_all(fd, data[: len(data) // 2])
         raise _Killed
 
-    monkeypatch.setattr(store_module, "_write_all", half_then_die, raising=True)
+    monkeypatch.setattr(journal_module, "_write_all", half_then_die, raising=True)
 
 
 def test_a_write_killed_half_way_is_rolled_back_by_the_next_save(
@@ -318,7 +362,7 @@ def test_a_killed_index_write_undoes_the_whole_submission(
 ) -> None:
     first = save(store)
     intact = store.responses_path.read_bytes()
-    real_write_all = store_module._write_all
+    real_write_all = journal_module._write_all
     calls = []
 
     def die_on_index(fd: int, data: bytes) -> None:
@@ -332,7 +376,7 @@ def test_a_killed_index_write_undoes_the_whole_submission(
         real_write_all(fd, data)
 
     with monkeypatch.context() as patch:
-        patch.setattr(store_module, "_write_all", die_on_index)
+        patch.setattr(journal_module, "_write_all", die_on_index)
         with pytest.raises(_Killed):
             save(store)
 
@@ -472,11 +516,43 @@ def test_append_table_rolls_back_a_killed_append(
 
 
 def test_the_store_imports_only_the_standard_library_and_filelock() -> None:
-    tree = ast.parse(Path(store_module.__file__).read_text(encoding="utf-8"))
+    store = Path(journal_module.__file__).parent
+    sources = [*store.glob("*.py"), store.parent / "clock.py", store.parent / "errors.py"]
     imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            imported.add(node.module.split(".")[0])
+    for source in sources:
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
     assert imported - set(sys.stdlib_module_names) - {"widgets"} == {"filelock"}
+
+
+def test_a_kernel_that_saves_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, widgets.store, widgets.store.responses, widgets.store.drafts, "
+        "widgets.store.registry, widgets.store.tables; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pandas', 'numpy', 'pyarrow', 'ipywidgets', 'yaml', 'pydantic'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", widgets.store.__all__)
+def test_the_package_reaches_each_public_name_at_its_home(name: str) -> None:
+    value = getattr(widgets.store, name)
+    home = importlib.import_module(widgets.store._HOMES[name])
+    assert value is getattr(home, name)
+    assert name in home.__all__
+
+
+def test_importing_the_package_loads_none_of_its_modules() -> None:
+    code = (
+        "import sys, widgets.store; "
+        "print(sorted(m for m in sys.modules if m.startswith('widgets.')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['widgets.store']"

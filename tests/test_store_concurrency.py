@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from widgets.store.responses import RESPONSE_COLUMNS, Answer, ResponseStore
+from widgets.store.records import RESPONSE_COLUMNS, Answer
+from widgets.store.responses import ResponseStore
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = ",".join(RESPONSE_COLUMNS).encode()
@@ -98,7 +99,8 @@ def test_processes_saving_at_once_lose_nothing_and_never_interleave(tmp_path: Pa
 WRITER = """
 import sys
 from pathlib import Path
-from widgets.store.responses import Answer, ResponseStore
+from widgets.store.records import Answer
+from widgets.store.responses import ResponseStore
 
 store = ResponseStore(Path(sys.argv[1]))
 big = ('he said "stop"\\r\\n' + "x" * 70 + "\\n") * 550

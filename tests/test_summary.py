@@ -21,8 +21,9 @@ from widgets.apps.summary.view import (
 )
 from widgets.instrument.model import NEVER_SHAREABLE, load_instrument
 from widgets.store.drafts import DraftStore
+from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
-from widgets.store.responses import Answer, ResponseStore
+from widgets.store.responses import ResponseStore
 
 INSTRUMENT = load_instrument()
 DAY = date(2026, 10, 21)

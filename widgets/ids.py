@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import secrets
 
+from widgets.errors import InputError
+
 __all__ = [
     "ENGAGEMENT_ID_PATTERN",
     "InvalidEngagementId",
@@ -19,7 +21,7 @@ __all__ = [
 ENGAGEMENT_ID_PATTERN = re.compile(r"^e-[0-9a-f]{12}$")
 
 
-class InvalidEngagementId(ValueError):
+class InvalidEngagementId(InputError, ValueError):
     """An engagement_id that the kit could not have issued."""
 
 

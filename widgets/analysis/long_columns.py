@@ -30,7 +30,7 @@ from widgets.analysis.categoricals import categorical
 from widgets.analysis.csv_reader import read_csv_columns
 from widgets.analysis.sources import LoaderError
 from widgets.instrument.model import Instrument
-from widgets.store.responses import RESPONSE_COLUMNS
+from widgets.store.records import RESPONSE_COLUMNS
 
 __all__ = [
     "EXTRA_COLUMNS",

@@ -38,7 +38,8 @@ from widgets.analysis.long_columns import (
 )
 from widgets.analysis.sources import LoaderError, resolve_sources
 from widgets.instrument.model import Instrument, load_instrument
-from widgets.store.responses import ResponseStore, read_table
+from widgets.store.responses import ResponseStore
+from widgets.store.tables import read_table
 
 __all__ = ["LONG_COLUMNS", "LoaderError", "load_responses", "load_engagements"]
 

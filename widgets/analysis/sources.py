@@ -20,10 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from widgets.errors import DataError
+
 __all__ = ["LoaderError", "DataSource", "resolve_sources"]
 
 
-class LoaderError(ValueError):
+class LoaderError(DataError, ValueError):
     """A source cannot be read; the message names it and says what to do."""
 
 

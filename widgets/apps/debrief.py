@@ -21,16 +21,19 @@ from typing import Any
 import ipywidgets as w
 
 from widgets.apps.summary.view import SummaryView, build_summary_view
+from widgets.clock import local_time, utc_now
+from widgets.errors import StoreError
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
 from widgets.instrument.model import Form, Instrument, derived_meeting_items, load_instrument
 from widgets.shell.context import app_context, page_header
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
-from widgets.shell.ui_text import local_time, status_html
+from widgets.shell.ui_text import status_html
 from widgets.store.drafts import DraftStore
+from widgets.store.records import Answer, Submission
 from widgets.store.registry import Engagement, EngagementRegistry
-from widgets.store.responses import Answer, ResponseStore, StoreError, Submission, utc_now
+from widgets.store.responses import ResponseStore
 
 __all__ = ["DebriefApp", "DebriefClock", "build_debrief_app"]
 

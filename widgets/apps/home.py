@@ -23,13 +23,14 @@ from widgets.apps.journey import (
     engagement_status,
 )
 from widgets.apps.timing import DEFAULT_WINDOW, ProgramSettingsError, load_window
+from widgets.errors import StoreError
 from widgets.shell.context import AppContext, app_context, page_header
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker
 from widgets.shell.ui_text import status_html
 from widgets.store.drafts import DraftStore
 from widgets.store.registry import Engagement, EngagementRegistry
-from widgets.store.responses import ResponseStore, StoreError
+from widgets.store.responses import ResponseStore
 
 __all__ = ["HomeApp", "build_home_app", "matches", "render_table"]
 

@@ -19,6 +19,8 @@ from widgets.apps.timing import (
     check_timing,
     load_window,
 )
+from widgets.clock import local_time
+from widgets.errors import StoreError
 from widgets.forms.fields import DateField
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
@@ -26,10 +28,11 @@ from widgets.instrument.model import Instrument, load_instrument
 from widgets.shell.context import app_context, page_header
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
-from widgets.shell.ui_text import local_time, status_html
+from widgets.shell.ui_text import status_html
 from widgets.store.drafts import DraftStore
+from widgets.store.records import Submission
 from widgets.store.registry import Engagement, EngagementRegistry
-from widgets.store.responses import ResponseStore, StoreError, Submission
+from widgets.store.responses import ResponseStore
 
 __all__ = ["PrepApp", "build_prep_app"]
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 from dateutil.relativedelta import relativedelta
 
+from widgets.errors import SettingsError
+
 __all__ = [
     "DEFAULT_WINDOW",
     "RecommendedWindow",
@@ -24,7 +26,7 @@ __all__ = [
 ]
 
 
-class ProgramSettingsError(ValueError):
+class ProgramSettingsError(SettingsError, ValueError):
     """``program.yaml`` exists but cannot be used; the message names the file and key."""
 
 

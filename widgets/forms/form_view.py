@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from widgets.forms.fields import Field, make_field
 from widgets.instrument.model import Form
-from widgets.store.responses import Answer
+from widgets.store.records import Answer
 
 __all__ = ["FormView"]
 

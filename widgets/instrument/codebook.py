@@ -10,7 +10,7 @@ import dataclasses
 from pathlib import Path
 
 from widgets.instrument.model import CodebookEntry, Instrument, load_instrument
-from widgets.store.responses import read_table, write_table
+from widgets.store.tables import read_table, write_table
 
 __all__ = ["CODEBOOK_COLUMNS", "codebook_rows", "write_codebook", "ensure_codebook"]
 

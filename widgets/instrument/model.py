@@ -29,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from widgets.errors import SettingsError
+
 __all__ = [
     "CONDITION_FORM",
     "DEFAULT_INSTRUMENT_DIR",
@@ -91,7 +93,7 @@ _NAME_FALLBACK = "the coachee"
 _MANIFEST = "instrument.yaml"
 
 
-class InstrumentError(ValueError):
+class InstrumentError(SettingsError, ValueError):
     """The instrument files cannot be used; the message says which file, where, and why."""
 
 

@@ -34,6 +34,7 @@ from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from widgets.errors import SettingsError
 from widgets.server.handlers import (
     HomeRedirectHandler,
     KeyRequiredHandler,
@@ -54,7 +55,7 @@ _QUIET = (
 )
 
 
-class PortTaken(OSError):
+class PortTaken(SettingsError, OSError):
     """The port is in use: say which, and how to choose another."""
 
 

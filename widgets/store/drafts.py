@@ -11,19 +11,23 @@ import json
 from pathlib import Path
 from typing import Any
 
+from widgets.clock import Clock, stamp, utc_now
 from widgets.ids import check_engagement_id
 from widgets.paths import private_dir
 from widgets.store.atomic_file import replace_file
-from widgets.store.responses import utc_now
 
 __all__ = ["DraftStore"]
 
 
 class DraftStore:
-    """One JSON file per engagement and page, under ``<root>/private/drafts``."""
+    """One JSON file per engagement and page, under ``<root>/private/drafts``.
 
-    def __init__(self, root: Path | None = None):
+    ``clock`` gives the time stamped as ``saved_at``; tests pass a fake one.
+    """
+
+    def __init__(self, root: Path | None = None, *, clock: Clock = utc_now) -> None:
         self.folder = private_dir(root) / "drafts"
+        self.clock = clock
 
     def _path(self, engagement_id: str, key: str) -> Path:
         check_engagement_id(engagement_id)
@@ -35,7 +39,7 @@ class DraftStore:
         """Replace the draft atomically and return its ``saved_at`` timestamp."""
         path = self._path(engagement_id, key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        saved_at = utc_now().isoformat(timespec="milliseconds")
+        saved_at = stamp(self.clock())
         payload = json.dumps({"saved_at": saved_at, "data": data}, ensure_ascii=False)
         replace_file(path, payload)
         return saved_at

@@ -11,10 +11,12 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+from widgets.clock import Clock, stamp, utc_now
+from widgets.errors import InputError
 from widgets.forms.validation import control_characters
 from widgets.ids import check_engagement_id, new_engagement_id
 from widgets.paths import private_dir
-from widgets.store.responses import append_table, read_table, utc_now
+from widgets.store.tables import append_table, read_table
 
 __all__ = [
     "REGISTRY_COLUMNS",
@@ -43,7 +45,7 @@ _LABELS = {
 }
 
 
-class RegistryError(ValueError):
+class RegistryError(InputError, ValueError):
     """A new engagement cannot be created; ``problems`` maps each field to its message."""
 
     def __init__(self, problems: dict[str, str]):
@@ -51,7 +53,7 @@ class RegistryError(ValueError):
         super().__init__("; ".join(f"{_LABELS[k]}: {v}" for k, v in problems.items()))
 
 
-class UnknownEngagement(LookupError):
+class UnknownEngagement(InputError, LookupError):
     """A well-formed engagement_id that this registry never issued."""
 
 
@@ -72,10 +74,14 @@ class Engagement:
 
 
 class EngagementRegistry:
-    """Create and look up engagements in ``<root>/private/engagements.csv``."""
+    """Create and look up engagements in ``<root>/private/engagements.csv``.
 
-    def __init__(self, root: Path | None = None):
+    ``clock`` gives the time stamped as ``created_at``; tests pass a fake one.
+    """
+
+    def __init__(self, root: Path | None = None, *, clock: Clock = utc_now) -> None:
         self.path = private_dir(root) / "engagements.csv"
+        self.clock = clock
 
     def create(
         self,
@@ -108,7 +114,7 @@ class EngagementRegistry:
         engagement = Engagement(
             engagement_id=new_engagement_id(),
             start_date=start_date,
-            created_at=utc_now().isoformat(timespec="seconds"),
+            created_at=stamp(self.clock(), timespec="seconds"),
             **fields,
         )
         row = asdict(engagement)
@@ -138,6 +144,6 @@ class EngagementRegistry:
             if engagement.engagement_id == engagement_id:
                 return engagement
         raise UnknownEngagement(
-            f"No engagement {engagement_id} in this kit's registry. Pick one from the list "
-            "or create a new engagement."
+            f"No engagement {engagement_id} in this kit's registry.",
+            fix="Pick one from the list or create a new engagement.",
         )

@@ -27,8 +27,9 @@ from pathlib import Path
 
 from widgets.instrument.codebook import ensure_codebook
 from widgets.instrument.model import Instrument, derived_meeting_items, load_instrument
+from widgets.store.records import Answer
 from widgets.store.registry import Engagement, EngagementRegistry
-from widgets.store.responses import Answer, ResponseStore
+from widgets.store.responses import ResponseStore
 
 __all__ = [
     "FIRST_NAMES",

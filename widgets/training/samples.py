@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from widgets.clock import utc_now
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.shell.context import is_training_folder
 from widgets.store.registry import Engagement
-from widgets.store.responses import utc_now
 from widgets.training.demo import DemoEngagement, generate_program, write_engagement
 
 __all__ = ["SAMPLE_STAGES", "SampleEngagement", "load_samples", "start_live_meeting"]

@@ -22,7 +22,7 @@ from widgets.analysis.wide_table import item_kinds
 from widgets.instrument.codebook import CODEBOOK_COLUMNS, codebook_rows
 from widgets.instrument.model import DERIVED_TYPES, ITEM_TYPES, Instrument
 from widgets.store.atomic_file import replace_file
-from widgets.store.responses import write_table
+from widgets.store.tables import write_table
 
 __all__ = ["datapackage", "write_codebook_csv", "write_datapackage"]
 

@@ -35,9 +35,10 @@ from widgets.analysis.long_columns import LONG_COLUMNS
 from widgets.analysis.long_table import load_responses
 from widgets.analysis.sources import resolve_sources
 from widgets.analysis.wide_table import SESSION_COLUMNS, wide_sessions
+from widgets.errors import DataError
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.paths import TRAINING_MARKER, is_training_folder
-from widgets.store.responses import write_table
+from widgets.store.tables import write_table
 
 __all__ = [
     "KEY_ENV",
@@ -57,7 +58,7 @@ _KEY_HELP = (
 )
 
 
-class ExportError(RuntimeError):
+class ExportError(DataError, RuntimeError):
     """The export cannot be made; the message says why and what to do."""
 
 

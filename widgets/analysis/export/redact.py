@@ -27,7 +27,7 @@ import pandas as pd
 
 from widgets.analysis.sources import resolve_sources
 from widgets.instrument.model import FREE_TEXT_TYPES, Instrument
-from widgets.store.responses import read_table
+from widgets.store.tables import read_table
 
 __all__ = [
     "REDACTED_REASONS",

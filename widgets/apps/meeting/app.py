@@ -29,7 +29,9 @@ from typing import Any
 import ipywidgets as w
 
 from widgets.apps.meeting.card import SharedPrep, facilitator_card, load_shared_prep
-from widgets.apps.meeting.timer import MeetingTimer, PlannedSection, TimerError, format_seconds
+from widgets.apps.meeting.timer import MeetingTimer, PlannedSection, TimerError
+from widgets.clock import format_seconds, local_time, utc_now
+from widgets.errors import StoreError
 from widgets.forms.fields import Field, hook_class, make_field
 from widgets.ids import InvalidEngagementId
 from widgets.instrument.model import (
@@ -43,10 +45,10 @@ from widgets.instrument.model import (
 from widgets.shell.context import app_context, page_header
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_from_link, meeting_number_toggle
-from widgets.shell.ui_text import local_time
 from widgets.store.drafts import DraftStore
+from widgets.store.records import Answer, Submission
 from widgets.store.registry import Engagement, EngagementRegistry, UnknownEngagement
-from widgets.store.responses import Answer, ResponseStore, StoreError, Submission, utc_now
+from widgets.store.responses import ResponseStore
 
 __all__ = ["FOLLOWUP_CONTEXT", "MeetingApp", "build_meeting_app"]
 

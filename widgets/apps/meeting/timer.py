@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from widgets.errors import StateError
+
 __all__ = [
     "LAST_MINUTE_SECONDS",
     "STATES",
@@ -43,7 +45,7 @@ LAST_MINUTE_SECONDS = 60
 _FORMAT_VERSION = 1
 
 
-class TimerError(RuntimeError):
+class TimerError(StateError, RuntimeError):
     """A clock action that does not fit the meeting's state (e.g. Next on the last part)."""
 
 
