@@ -22,7 +22,8 @@ from widgets.analysis import metrics as analysis
 from widgets.analysis.reading import load_responses, wide_sessions
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, load_window
 from widgets.instrument.model import Instrument, load_instrument
-from widgets.shell.context import app_context, page_header
+from widgets.shell.chrome import page_header
+from widgets.shell.context import app_context
 
 __all__ = ["AnalysisData", "load_analysis_data", "build_analysis_app", "AnalysisApp"]
 

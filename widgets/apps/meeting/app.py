@@ -40,7 +40,8 @@ from widgets.instrument.model import (
     derived_meeting_items,
     load_instrument,
 )
-from widgets.shell.context import app_context, page_header
+from widgets.shell.chrome import page_header
+from widgets.shell.context import app_context
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_from_link, meeting_number_toggle
 from widgets.shell.ui_text import local_time
@@ -346,7 +347,7 @@ class MeetingApp:
             return
         picker = self.show_picker()
         if problem:
-            picker._say(problem, error=True)
+            picker.say(problem, "error")
 
     def show_picker(self) -> EngagementPicker:
         """Offer the engagement list again (after "Change", or when nothing is open)."""
