@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.fake_clock import FakeClock
-from widgets.apps.debrief import DebriefApp, DebriefClock, build_debrief_app
+from widgets.apps.debrief import DebriefApp, build_debrief_app
+from widgets.apps.debrief_clock import DebriefClock
 from widgets.instrument.model import load_instrument
 from widgets.store.drafts import DraftStore
 from widgets.store.records import Answer

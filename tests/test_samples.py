@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,30 @@ def test_one_click_in_the_banner_loads_samples_into_the_picker(training: Path):
     [reset] = find_by_class(app.widget, "kit-action-reset-training")
     reset.click()
     assert [label for label, _ in app.picker.dropdown.options] == ["Choose an engagement…"]
+
+
+def test_a_live_sample_meeting_is_written_as_the_meeting_draft_and_nothing_else(training: Path):
+    from widgets.store.registry import EngagementRegistry
+    from widgets.training.samples import start_live_meeting
+
+    created = EngagementRegistry(training).create(first_name="Sam", start_date=date(2026, 9, 1))
+    start_live_meeting(training, created.engagement_id, minutes_ago=5)
+    drafts = [p.relative_to(training) for p in (training / "private" / "drafts").rglob("*.json")]
+    assert drafts == [Path("private", "drafts", created.engagement_id, "meeting-1.json")]
+    assert not (training / "responses.csv").exists()  # a draft, never a saved answer
+    app = MeetingApp(root=training, params={"engagement": created.engagement_id})
+    try:
+        assert app.timer is not None and app.timer.in_progress
+        assert 4 * 60 < app.timer.elapsed() < 6 * 60
+        # No prep saved: the goal-alignment part is skipped, as in a real meeting.
+        assert [s.id for s in app.timer.sections if s.skipped] == ["goals"]
+    finally:
+        app.close()
+
+
+def test_a_live_sample_meeting_is_refused_outside_a_training_folder(exports: Path):
+    from widgets.training.samples import start_live_meeting
+
+    with pytest.raises(RuntimeError, match="not a training folder"):
+        start_live_meeting(exports, "e-000000000001")
+    assert not (exports / "private").exists()

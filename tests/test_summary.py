@@ -9,16 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from widgets.apps.summary.view import (
+from widgets.apps.summary.documents import render_html, render_markdown
+from widgets.apps.summary.lines import (
     SHARED_ITEMS,
     SummarySources,
-    SummaryView,
-    build_summary_view,
     off_limits_terms,
-    render_html,
-    render_markdown,
     summary_lines,
 )
+from widgets.apps.summary.view import SummaryView, build_summary_view
 from widgets.instrument.model import NEVER_SHAREABLE, load_instrument
 from widgets.store.drafts import DraftStore
 from widgets.store.records import Answer

@@ -31,7 +31,8 @@ from widgets.analysis.metrics import METRICS, all_metrics
 from widgets.analysis.wide_table import wide_sessions
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, load_window
 from widgets.instrument.model import Instrument, load_instrument
-from widgets.shell.context import app_context, page_header
+from widgets.shell.chrome import page_header
+from widgets.shell.context import app_context
 
 __all__ = ["AnalysisData", "load_analysis_data", "build_analysis_app", "AnalysisApp"]
 

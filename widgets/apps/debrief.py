@@ -2,193 +2,43 @@
 
 It follows the preparation app (picker, generated form, draft on every change, Submit
 with messages beside the fields, corrections as revisions) and adds a 15-minute clock.
-The clock is a stored start time plus an injectable ``clock()``: the remaining time is
-always computed, never counted down, so a reload, a restarted kernel or a test with a
-fake clock all see the same time. The start time lives in the draft until Submit, which
-saves the answers with ``debrief_started_at``, ``debrief_ended_at`` and
-``debrief_seconds``. After Submit the coachee's summary opens.
+The clock (:mod:`widgets.apps.debrief_clock`) is a stored start time plus an injectable
+``clock()``, so a reload, a restarted kernel or a test with a fake clock all see the
+same time. The start time lives in the draft until Submit, which saves the answers with
+``debrief_started_at``, ``debrief_ended_at`` and ``debrief_seconds``. After Submit the
+coachee's summary opens.
 """
 
 from __future__ import annotations
 
 import html
-import threading
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as w
 
+from widgets.apps.debrief_clock import Clock, DebriefClock, clock_stamp
 from widgets.apps.summary.view import SummaryView, build_summary_view
 from widgets.clock import local_time, utc_now
 from widgets.errors import StoreError
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
-from widgets.instrument.model import Form, Instrument, derived_meeting_items, load_instrument
-from widgets.shell.context import app_context, page_header
+from widgets.instrument.model import Instrument, derived_meeting_items, load_instrument
+from widgets.shell.chrome import page_header
+from widgets.shell.context import app_context
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
+from widgets.shell.ticker import Ticker
 from widgets.shell.ui_text import status_html
 from widgets.store.drafts import DraftStore
 from widgets.store.records import Answer, Submission
 from widgets.store.registry import Engagement, EngagementRegistry
 from widgets.store.responses import ResponseStore
 
-__all__ = ["DebriefApp", "DebriefClock", "build_debrief_app"]
+__all__ = ["DebriefApp", "build_debrief_app"]
 
 FORM = "debrief"
-Clock = Callable[[], datetime]
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
-def _parse(stamp: object) -> datetime | None:
-    if not isinstance(stamp, str) or not stamp:
-        return None
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _mmss(seconds: float) -> str:
-    whole = int(abs(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-class DebriefClock:
-    """The debrief's time budget: when it started, and what is left of it.
-
-    ``clock`` returns an aware datetime (tests pass a fake one). Section budgets come
-    from the instrument, so the clock can say which part the pair should be on by now.
-    """
-
-    def __init__(self, form: Form, *, meeting_number: int = 1, clock: Clock = utc_now):
-        self.clock = clock
-        self.total_seconds = (form.total_minutes or 15) * 60
-        self.sections = [
-            (s.title, s.budget_seconds or 0) for s in form.sections_for(meeting_number)
-        ]
-        self.started_at: datetime | None = None
-        self.ended_at: datetime | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.started_at is not None and self.ended_at is None
-
-    def start(self) -> bool:
-        """Start now unless already started; True when this call started it."""
-        if self.started_at is not None:
-            return False
-        self.started_at = self.clock()
-        return True
-
-    def stop(self) -> None:
-        if self.started_at is None:
-            self.started_at = self.clock()
-        if self.ended_at is None:
-            self.ended_at = self.clock()
-
-    def elapsed(self) -> float:
-        if self.started_at is None:
-            return 0.0
-        end = self.ended_at or self.clock()
-        return max(0.0, (end - self.started_at).total_seconds())
-
-    def remaining(self) -> float:
-        """Seconds left of the budget; negative once it has run over."""
-        return self.total_seconds - self.elapsed()
-
-    def current_section(self) -> tuple[str, int] | None:
-        """The part the budget says they should be on now (the last one once over)."""
-        if self.started_at is None or not self.sections:
-            return None
-        spent = self.elapsed()
-        until = 0
-        for title, budget in self.sections:
-            until += budget
-            if spent < until:
-                return title, budget
-        return self.sections[-1]
-
-    def state(self) -> dict[str, str]:
-        """What a draft keeps so a reload continues the same clock."""
-        found = {}
-        if self.started_at is not None:
-            found["started_at"] = _stamp(self.started_at)
-        if self.ended_at is not None:
-            found["ended_at"] = _stamp(self.ended_at)
-        return found
-
-    def restore(self, state: dict[str, Any] | None) -> None:
-        state = state or {}
-        self.started_at = _parse(state.get("started_at"))
-        self.ended_at = _parse(state.get("ended_at")) if self.started_at else None
-
-    def html(self) -> str:
-        total = f"{self.total_seconds // 60} min"
-        if self.started_at is None:
-            return (
-                f"<div class='kit-dclock kit-dclock-idle'><span class='kit-dclock-time'>"
-                f"{_mmss(self.total_seconds)}</span> The clock starts when you press Start "
-                "or answer the first question.</div>"
-            )
-        if self.ended_at is not None:
-            return (
-                f"<div class='kit-dclock kit-dclock-ended'>Took <span class='kit-dclock-time'>"
-                f"{_mmss(self.elapsed())}</span> of the {total}.</div>"
-            )
-        left = self.remaining()
-        part = self.current_section()
-        now = (
-            f" Now: {html.escape(part[0])} ({part[1] // 60} min)."
-            if part and left > 0
-            else " Time to wrap up."
-        )
-        if left >= 0:
-            return (
-                f"<div class='kit-dclock kit-dclock-running'><span class='kit-dclock-time'>"
-                f"{_mmss(left)}</span> left of {total}.{now}</div>"
-            )
-        return (
-            f"<div class='kit-dclock kit-dclock-over'><span class='kit-dclock-time'>"
-            f"{_mmss(-left)}</span> over the {total}.{now}</div>"
-        )
-
-
-class _Ticker:
-    """Asks the app to redraw the clock once a second while it runs.
-
-    A daemon thread rather than a front-end Play widget: Play only starts ticking when
-    its view sees ``playing`` change, which a page restored from a draft never sends.
-    """
-
-    def __init__(self, interval: float, callback: Callable[[], None]):
-        self.interval = interval
-        self.callback = callback
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="debrief-clock", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.callback()
-            except Exception:  # a redraw must never kill the page
-                pass
 
 
 class DebriefApp:
@@ -224,7 +74,11 @@ class DebriefApp:
         self.clock = DebriefClock(self.form, clock=clock)
         self.summary: SummaryView | None = None
         self._loading = False
-        self._ticker = _Ticker(tick_seconds, self.refresh_clock) if tick_seconds else None
+        self._ticker = (
+            Ticker(self.refresh_clock, interval=tick_seconds, name="debrief-clock")
+            if tick_seconds
+            else None
+        )
 
         self.picker = EngagementPicker(self.registry)
         self.meeting_toggle = meeting_number_toggle("Debrief of the", "debrief")
@@ -403,8 +257,8 @@ class DebriefApp:
         self.clock.stop()
         assert self.clock.started_at is not None and self.clock.ended_at is not None
         values = {
-            "started_at": _stamp(self.clock.started_at),
-            "ended_at": _stamp(self.clock.ended_at),
+            "started_at": clock_stamp(self.clock.started_at),
+            "ended_at": clock_stamp(self.clock.ended_at),
             "seconds": str(round(self.clock.elapsed())),
         }
         answers = []

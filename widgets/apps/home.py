@@ -24,7 +24,8 @@ from widgets.apps.journey import (
 )
 from widgets.apps.timing import DEFAULT_WINDOW, ProgramSettingsError, load_window
 from widgets.errors import StoreError
-from widgets.shell.context import AppContext, app_context, page_header
+from widgets.shell.chrome import page_header
+from widgets.shell.context import AppContext, app_context
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker
 from widgets.shell.ui_text import status_html

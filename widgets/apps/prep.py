@@ -25,7 +25,8 @@ from widgets.forms.fields import DateField
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
 from widgets.instrument.model import Instrument, load_instrument
-from widgets.shell.context import app_context, page_header
+from widgets.shell.chrome import page_header
+from widgets.shell.context import app_context
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ui_text import status_html

@@ -1,4 +1,4 @@
-"""What every app page shares: where its data goes, its header, links between apps.
+"""What every app page shares: where its data goes and how it links to the other apps.
 
 Training mode is decided here, once per page, so no app can write a made-up engagement
 into real program data: a page opened with ``?training=1`` (or a server started by
@@ -7,15 +7,11 @@ into real program data: a page opened with ``?training=1`` (or a server started 
 
 from __future__ import annotations
 
-import html
 import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
-
-import ipywidgets as w
 
 from widgets.paths import (
     REPO_ROOT,
@@ -25,7 +21,6 @@ from widgets.paths import (
     mark_training_folder,
 )
 from widgets.shell.request import query_params
-from widgets.shell.style import stylesheet
 
 __all__ = [
     "TRAINING_ENV",
@@ -33,7 +28,6 @@ __all__ = [
     "AppContext",
     "app_context",
     "app_link",
-    "page_header",
     "training_dir",
     "is_training_folder",
     "mark_training_folder",
@@ -109,77 +103,3 @@ def reset_training(root: Path) -> None:
             shutil.rmtree(child)
         else:
             child.unlink()
-
-
-def _training_bar(context: AppContext, on_data_changed: Callable[[], None] | None) -> w.VBox:
-    """The banner every training page carries, with reset and one-click samples."""
-    message = w.HTML()
-    message.add_class("kit-training-message")
-
-    def say(text: str, kind: str) -> None:
-        message.value = f"<div class='kit-notice kit-notice-{kind}'>{html.escape(text)}</div>"
-
-    def reset(_button: w.Button) -> None:
-        try:
-            reset_training(context.root)
-        except RuntimeError as exc:
-            say(str(exc), "error")
-            return
-        say("Training data emptied.", "ok")
-        if on_data_changed is not None:
-            on_data_changed()
-
-    def load(_button: w.Button) -> None:
-        from widgets.training.samples import (
-            load_samples,  # the generator is only needed on this click
-        )
-
-        try:
-            samples = load_samples(context.root)
-        except RuntimeError as exc:
-            say(str(exc), "error")
-            return
-        names = ", ".join(f"{s.engagement.first_name} ({s.description})" for s in samples)
-        say(f"Loaded {len(samples)} sample engagements: {names}.", "ok")
-        if on_data_changed is not None:
-            on_data_changed()
-
-    samples_button = w.Button(description="Load sample engagements", icon="users")
-    samples_button.add_class("kit-action-load-samples")
-    samples_button.on_click(load)
-    reset_button = w.Button(description="Reset training data", icon="trash")
-    reset_button.add_class("kit-action-reset-training")
-    reset_button.on_click(reset)
-    bar = w.VBox(
-        [
-            w.HTML(
-                "<div class='kit-training-banner' role='status'><b>Training mode.</b> "
-                "Made-up engagements only: nothing here is saved to program data.</div>"
-            ),
-            w.HBox([samples_button, reset_button]),
-            message,
-        ]
-    )
-    bar.add_class("kit-training")
-    return bar
-
-
-def page_header(
-    title: str,
-    intro: str,
-    context: AppContext,
-    *,
-    on_data_changed: Callable[[], None] | None = None,
-) -> w.VBox:
-    """Stylesheet, the training banner when in training mode, then title and intro.
-
-    ``on_data_changed`` lets the page refresh its lists after a reset or after samples
-    are loaded from the banner.
-    """
-    parts: list[w.Widget] = [stylesheet()]
-    if context.training:
-        parts.append(_training_bar(context, on_data_changed))
-    parts.append(
-        w.HTML(f"<h2>{html.escape(title)}</h2><p class='kit-intro'>{html.escape(intro)}</p>")
-    )
-    return w.VBox(parts)

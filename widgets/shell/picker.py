@@ -13,6 +13,7 @@ from widgets.store.registry import Engagement, EngagementRegistry, RegistryError
 __all__ = [
     "EngagementPicker",
     "NEW_ENGAGEMENT_FIELDS",
+    "SAY_KINDS",
     "meeting_number_toggle",
     "meeting_from_link",
     "open_from_link",
@@ -25,6 +26,8 @@ _PLACEHOLDERS = {
     "program": "Program",
     "cohort": "Cohort",
 }
+
+SAY_KINDS = ("ok", "error")
 
 PickListener = Callable[[Engagement | None], None]
 
@@ -104,7 +107,7 @@ class EngagementPicker:
         try:
             self.registry.get(engagement_id)
         except (InvalidEngagementId, UnknownEngagement) as exc:
-            self._say(str(exc), error=True)
+            self.say(str(exc), "error")
             return False
         self.refresh(select=engagement_id)
         return True
@@ -120,18 +123,23 @@ class EngagementPicker:
                 start_date=values["start_date"],
             )
         except RegistryError as exc:
-            self._say("Not created. " + str(exc), error=True)
+            self.say("Not created. " + str(exc), "error")
             return None
         for key, widget in self.inputs.items():
             widget.value = None if key == "start_date" else ""
-        self._say(f"Created engagement {engagement.engagement_id} for {engagement.first_name}.")
+        self.say(f"Created engagement {engagement.engagement_id} for {engagement.first_name}.")
         self.refresh(select=engagement.engagement_id)
         return engagement
 
-    def _say(self, text: str, *, error: bool = False) -> None:
-        cls = "kit-notice kit-notice-error" if error else "kit-notice kit-notice-ok"
-        role = " role='alert'" if error else ""
-        self.message.value = f"<div class='{cls}'{role}>{html.escape(text)}</div>"
+    def say(self, text: str, kind: str = "ok") -> None:
+        """Show ``text`` under the picker: ``"ok"`` in green, ``"error"`` in red and
+        announced to screen readers (a bad link, a name that cannot be created)."""
+        if kind not in SAY_KINDS:
+            raise ValueError(f"message kind {kind!r} is not one of {', '.join(SAY_KINDS)}")
+        role = " role='alert'" if kind == "error" else ""
+        self.message.value = (
+            f"<div class='kit-notice kit-notice-{kind}'{role}>{html.escape(text)}</div>"
+        )
 
     def _picked(self, _change: object) -> None:
         self.message.value = ""
@@ -175,6 +183,6 @@ def open_from_link(
     if number is not None:
         toggle.value = number
     elif problem:
-        picker._say(problem, error=True)
+        picker.say(problem, "error")
     engagement_id = params.get("engagement", "")
     return bool(engagement_id) and picker.pick(engagement_id)

@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime
 
-__all__ = ["local_time", "status_html"]
-
-
-def local_time(stamp: str, fmt: str = "%d %b %H:%M:%S") -> str:
-    """Show a stored UTC timestamp in the coach's local time, briefly."""
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime(fmt)
-    except ValueError:
-        return stamp
+__all__ = ["status_html"]
 
 
 def status_html(text: str, kind: str = "") -> str:

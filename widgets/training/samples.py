@@ -13,10 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from widgets.apps.meeting.card import load_shared_prep
+from widgets.apps.meeting.drafts import MeetingDraft, save_meeting_draft, tick_stamp
+from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds, running_items
+from widgets.apps.meeting.timer import MeetingTimer
 from widgets.clock import utc_now
-from widgets.instrument.model import Instrument, load_instrument
-from widgets.shell.context import is_training_folder
+from widgets.instrument.model import MEETING_FORM, Instrument, load_instrument
+from widgets.paths import is_training_folder
+from widgets.store.drafts import DraftStore
 from widgets.store.registry import Engagement
+from widgets.store.responses import ResponseStore
 from widgets.training.demo import DemoEngagement, generate_program, write_engagement
 
 __all__ = ["SAMPLE_STAGES", "SampleEngagement", "load_samples", "start_live_meeting"]
@@ -48,6 +54,18 @@ SAMPLE_STAGES: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {
         ),
     ),
 }
+
+
+# The live sample: what the coach has noted, and when each opening checkpoint was ticked.
+_LIVE_NOTES = {
+    "strengths_best": (
+        "The product launch in spring: calm under pressure, kept the whole team together."
+    ),
+    "strengths_impact": (
+        "New starters: they become productive within weeks thanks to the onboarding."
+    ),
+}
+_LIVE_TICKS = {"opening_thanks": timedelta(0), "opening_purpose": timedelta(minutes=1)}
 
 
 @dataclass(frozen=True)
@@ -115,7 +133,9 @@ def load_samples(
             demo, root, instrument=instrument, only=set(forms)
         )
         if stage == "meeting_live":
-            start_live_meeting(root, engagement.engagement_id, minutes_ago=14, clock=clock)
+            start_live_meeting(
+                root, engagement.engagement_id, minutes_ago=14, clock=clock, instrument=instrument
+            )
         samples.append(SampleEngagement(stage, description, engagement))
     return samples
 
@@ -126,38 +146,41 @@ def start_live_meeting(
     *,
     minutes_ago: float = 14,
     clock: Callable[[], datetime] = utc_now,
+    instrument: Instrument | None = None,
 ) -> None:
     """Leave meeting 1 of an engagement running since ``minutes_ago``, notes under way.
 
-    The meeting app is driven as a coach would (start, next section, notes) on a clock
-    set back in time; its draft then resumes on the real clock with the time running.
+    Written as the meeting page's own draft, in its one format
+    (:mod:`widgets.apps.meeting.drafts`): started ``minutes_ago``, the opening ticked and
+    left after 3:10, two strengths noted. The meeting page restores it on the real
+    clock with the time running, exactly as after a reload mid-meeting.
     """
-    from widgets.apps.meeting.app import MeetingApp  # the live app is only needed for this stage
-
+    if not is_training_folder(root):
+        raise RuntimeError(
+            f"{root} is not a training folder: a sample meeting only goes into training data."
+        )
+    instrument = instrument or load_instrument()
+    form = instrument.form(MEETING_FORM)
+    shared = load_shared_prep(ResponseStore(root), instrument.form("prep"), engagement_id, 1)
     began = clock() - timedelta(minutes=minutes_ago)
-    offset: list[timedelta] = [timedelta(0)]
-    app = MeetingApp(
-        root=root,
-        params={"engagement": engagement_id, "meeting": "1", "training": "1"},
-        clock=lambda: began + offset[0],
+    now = [began]
+    timer = MeetingTimer(
+        meeting_plan(form, 1, shared),
+        total_seconds=meeting_total_seconds(form),
+        clock=lambda: now[0],
     )
-    try:
-        app.start()
-        app.checkpoint("opening_thanks").field.set_value("yes")
-        offset[0] = timedelta(minutes=1)
-        app.checkpoint("opening_purpose").field.set_value("yes")
-        offset[0] = timedelta(minutes=3, seconds=10)
-        app.next()
-        offset[0] = timedelta(minutes=6)
-        best = app.prompt("strengths_best")
-        best.field.set_value(
-            "The product launch in spring: calm under pressure, kept the whole team together."
-        )
-        offset[0] = timedelta(minutes=10)
-        impact = app.prompt("strengths_impact")
-        impact.field.set_value(
-            "New starters: they become productive within weeks thanks to the onboarding."
-        )
-        offset[0] = timedelta(minutes=minutes_ago)
-    finally:
-        app.close()
+    timer.start()
+    now[0] = began + timedelta(minutes=3, seconds=10)
+    timer.next()
+    notes = {pid: _LIVE_NOTES.get(pid, "") for _sid, pid in running_items(form, 1, timer, "prompt")}
+    ticks = {
+        cid: tick_stamp(began + _LIVE_TICKS[cid]) if cid in _LIVE_TICKS else ""
+        for _sid, cid in running_items(form, 1, timer, "checkpoint")
+    }
+    draft = MeetingDraft(
+        timer=timer.to_dict(),
+        notes=notes,
+        asked={pid: bool(text) for pid, text in notes.items()},
+        ticks=ticks,
+    )
+    save_meeting_draft(DraftStore(root), engagement_id, 1, draft)

@@ -1,0 +1,366 @@
+"""One engagement's meeting while it is open on the page: clock, notes, draft, End.
+
+:class:`~widgets.apps.meeting.app.MeetingApp` is the page (which engagement, which
+meeting, the browser's tick); it opens a session for the engagement the coach picks and
+closes it when they pick another, so nothing of one coachee's meeting outlives it on
+screen. A session opens on whichever is newest: a draft in progress (restored with its
+clock, from :mod:`widgets.apps.meeting.drafts`), the saved meeting (read-only, with
+"Correct notes"), or a new meeting waiting for Start.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from widgets.apps.meeting.card import facilitator_card, load_shared_prep
+from widgets.apps.meeting.clock_html import agenda_html, clock_html, timings_html
+from widgets.apps.meeting.drafts import (
+    MeetingDraft,
+    meeting_draft_key,
+    save_meeting_draft,
+    tick_stamp,
+)
+from widgets.apps.meeting.followup import earlier_notes
+from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds
+from widgets.apps.meeting.rows import corrected_answers, meeting_answers
+from widgets.apps.meeting.screen import MeetingScreen
+from widgets.apps.meeting.sections import MeetingSections
+from widgets.apps.meeting.timer import MeetingTimer, TimerError
+from widgets.clock import local_time
+from widgets.errors import StoreError
+from widgets.instrument.model import MEETING_FORM, Instrument
+from widgets.shell.context import AppContext
+from widgets.store.drafts import DraftStore
+from widgets.store.records import Submission
+from widgets.store.registry import Engagement
+from widgets.store.responses import ResponseStore
+
+__all__ = ["DEBRIEF_NOTEBOOK", "MeetingSession"]
+
+DEBRIEF_NOTEBOOK = "debrief.ipynb"
+
+
+class MeetingSession:
+    """The meeting of ``engagement`` (first or second) on ``screen``.
+
+    ``on_act`` hears every clock action the coach presses; ``on_refresh`` hears, after
+    each redraw, whether the clock is running (the page keeps the browser's tick in step).
+    """
+
+    def __init__(
+        self,
+        screen: MeetingScreen,
+        *,
+        context: AppContext,
+        instrument: Instrument,
+        store: ResponseStore,
+        drafts: DraftStore,
+        engagement: Engagement,
+        meeting_number: int,
+        clock: Callable[[], datetime],
+        lock: threading.RLock,
+        on_act: Callable[[], None],
+        on_refresh: Callable[[bool], None],
+    ):
+        self.screen = screen
+        self.context = context
+        self.instrument = instrument
+        self.form = instrument.form(MEETING_FORM)
+        self.store = store
+        self.drafts = drafts
+        self.engagement = engagement
+        self.meeting_number = meeting_number
+        self.clock = clock
+        self._lock = lock
+        self._on_act = on_act
+        self._on_refresh = on_refresh
+        self._correcting = False
+        self._loading = True
+        try:
+            self._open()
+        finally:
+            self._loading = False
+        screen.body.layout.display = ""
+        self.refresh()
+
+    def _open(self) -> None:
+        eid, name = self.engagement.engagement_id, self.engagement.first_name
+        prep_form = self.instrument.form("prep")
+        self.shared_prep = load_shared_prep(self.store, prep_form, eid, self.meeting_number)
+        self.screen.card_box.children = (facilitator_card(name, prep_form, self.shared_prep),)
+        second = self.meeting_number == 2
+        earlier = earlier_notes(self.store, self.instrument, eid) if second else {}
+        self.saved: Submission | None = self.store.latest(eid, MEETING_FORM, self.meeting_number)
+        draft = self.drafts.load(eid, meeting_draft_key(self.meeting_number))
+        if draft is not None and (self.saved is None or draft[0] > self.saved.recorded_at):
+            restored = MeetingDraft.from_data(draft[1])
+            self.timer = self._restore_timer(draft[0], restored)
+            pending = restored.pending_values()
+        else:
+            draft = None
+            self.timer = self._new_timer()
+            pending = dict(self.saved.values()) if self.saved is not None else {}
+        self.sections = MeetingSections(
+            self.form,
+            self.meeting_number,
+            self.timer,
+            name=name,
+            pending=pending,
+            earlier=earlier,
+            stamp=lambda: tick_stamp(self.clock()),
+            on_change=self._autosave,
+            locked=self._locked,
+            box=self.screen.sections_box,
+        )
+        if draft is None and self.saved is not None:
+            self._show_saved(self.saved)
+        elif draft is None:
+            self.screen.say_status(
+                "Press Start when everyone has joined. Notes and times are kept as a "
+                "draft as you go."
+            )
+
+    def _new_timer(self) -> MeetingTimer:
+        plan = meeting_plan(self.form, self.meeting_number, self.shared_prep)
+        return MeetingTimer(plan, total_seconds=meeting_total_seconds(self.form), clock=self.clock)
+
+    def _restore_timer(self, saved_at: str, draft: MeetingDraft) -> MeetingTimer:
+        try:
+            timer = draft.restore_timer(self.clock)
+        except (KeyError, TimerError) as exc:
+            self.screen.say_status(
+                f"The saved meeting clock could not be read ({exc}); notes restored."
+            )
+            return self._new_timer()
+        self.screen.say_status(
+            f"Restored the meeting in progress from the draft saved at "
+            f"{local_time(saved_at, '%H:%M:%S')}; times are counted from the stored start."
+        )
+        return timer
+
+    def _locked(self) -> bool:
+        return self.saved is not None or (self.timer.ended and not self._correcting)
+
+    def close(self) -> None:
+        """Close the parts' widgets, so this meeting's notes leave the page."""
+        self.sections.close()
+
+    # -- drafts -------------------------------------------------------------------------
+    def _draft(self) -> MeetingDraft:
+        sections = self.sections
+        prompts = [pid for _sid, pid in sections.items("prompt")]
+        return MeetingDraft(
+            timer=self.timer.to_dict(),
+            notes={pid: sections.notes(pid) for pid in prompts},
+            asked={pid: sections.asked(pid) for pid in prompts},
+            ticks={cid: sections.ticked_at(cid) for _sid, cid in sections.items("checkpoint")},
+        )
+
+    def _autosave(self) -> None:
+        if self._loading or self._correcting:
+            return
+        if self.saved is not None and not self.timer.started:
+            return  # an ended meeting shown read-only: nothing to draft
+        try:
+            stamp = save_meeting_draft(
+                self.drafts, self.engagement.engagement_id, self.meeting_number, self._draft()
+            )
+        except OSError as exc:
+            self.screen.say_status(
+                f"Could not save the draft ({exc}). Keep this page open.", "error"
+            )
+            return
+        if self.timer.in_progress:
+            self.screen.say_status(f"Draft saved {local_time(stamp, '%H:%M:%S')}.")
+
+    # -- clock actions ------------------------------------------------------------------
+    def _act(self, action: Callable[[MeetingTimer], None]) -> bool:
+        self._on_act()
+        try:
+            with self._lock:
+                action(self.timer)
+        except TimerError as exc:
+            self.screen.say_action(f"{exc}.", "error")
+            return False
+        self.screen.say_action()
+        self._autosave()
+        self.refresh()
+        return True
+
+    def start(self) -> bool:
+        return self._act(lambda t: t.start())
+
+    def next(self) -> bool:
+        return self._act(lambda t: t.next())
+
+    def back(self) -> bool:
+        return self._act(lambda t: t.back())
+
+    def end(self) -> bool:
+        """Stop the clock and save every row; nothing is ended while a note cannot be saved."""
+        if not self.timer.ended:
+            sections = self.sections
+            problems = {}
+            for _sid, pid in sections.items("prompt"):
+                if pid not in sections.prompts and not sections.pending.get(pid):
+                    continue
+                view = sections.prompt(pid)
+                problem = view.field.problem()
+                view.field.show_problem(problem)
+                if problem:
+                    problems[pid] = view.field.label
+            if problems:
+                self.screen.say_action(
+                    f"Not ended yet: {len(problems)} note(s) cannot be saved as they are "
+                    "(marked in red). Fix them, then press End again; the clock keeps running.",
+                    "error",
+                )
+                return False
+            if not self._act(lambda t: t.end()):
+                return False
+        return self._submit()
+
+    def _submit(self) -> bool:
+        eid = self.engagement.engagement_id
+        try:
+            submission = self.store.submit(
+                engagement_id=eid,
+                form=MEETING_FORM,
+                meeting_number=self.meeting_number,
+                answers=meeting_answers(
+                    self.form,
+                    self.meeting_number,
+                    instrument_version=self.instrument.version,
+                    timer=self.timer,
+                    notes=self.sections,
+                ),
+                instrument_version=self.instrument.version,
+            )
+        except (StoreError, ValueError) as exc:
+            self.screen.say_action(
+                f"The meeting has ended but is not saved yet: {exc} Everything is still in the "
+                "draft; press End again to retry.",
+                "error",
+            )
+            self.refresh()
+            return False
+        self.drafts.clear(eid, meeting_draft_key(self.meeting_number))
+        self.saved = submission
+        self._show_saved(submission, just_ended=True)
+        return True
+
+    # -- ended meetings -----------------------------------------------------------------
+    def _show_saved(self, submission: Submission, *, just_ended: bool = False) -> None:
+        """The ended meeting, read-only: notes, ticks, and actual time against budget."""
+        sections = self.sections
+        values = submission.values()
+        for planned in self.timer.running:
+            sections.block(planned.id)
+        sections.set_disabled(True)
+        for block in sections.blocks.values():
+            block.layout.display = ""
+        name = self.engagement.first_name
+        link = self.context.link(
+            DEBRIEF_NOTEBOOK,
+            engagement=self.engagement.engagement_id,
+            meeting=self.meeting_number,
+        )
+        when = local_time(submission.recorded_at, "%d %b %H:%M")
+        lead = (
+            f"Meeting ended and saved at {when}."
+            if just_ended
+            else f"This meeting ended and was saved on {when} (revision {submission.revision}). "
+            "It is shown read-only."
+        )
+        parts = [
+            (s.id, s.title)
+            for s in self.form.sections_for(self.meeting_number)
+            if f"{s.id}_budget_seconds" in values
+        ]
+        self.screen.ended_html.value = (
+            f"<div class='kit-notice kit-notice-ok' role='status'>{html.escape(lead)} "
+            f"Stay on with {html.escape(name)} for the huddle, then "
+            f"<a class='kit-action-debrief' href='{html.escape(link)}'>open the debrief</a>."
+            "</div>" + timings_html(parts, values, meeting_total_seconds(self.form))
+        )
+        self.screen.say_status(lead, "ok")
+        self.screen.corrections.layout.display = ""
+        self.screen.correct_button.disabled = False
+        self.screen.save_corrections_button.disabled = True
+        self.refresh()
+
+    def begin_corrections(self) -> None:
+        """Let the coach fix notes after the meeting; times and ticks stay as recorded."""
+        if self.saved is None:
+            return
+        self._correcting = True
+        self.sections.set_notes_disabled(False)
+        self.screen.correct_button.disabled = True
+        self.screen.save_corrections_button.disabled = False
+        self.screen.say_action(
+            "Correcting notes: times and ticks stay as recorded. Press Save corrections to "
+            "save a new revision; the earlier one is kept."
+        )
+
+    def save_corrections(self) -> bool:
+        """Save the corrected notes as the next revision of the same meeting."""
+        if self.saved is None or not self._correcting:
+            return False
+        sections = self.sections
+        for view in sections.prompts.values():
+            view.field.show_problem(view.field.problem())
+        if any(view.field.problem() for view in sections.prompts.values()):
+            self.screen.say_action("Not saved: fix the notes marked in red first.", "error")
+            return False
+        answers = corrected_answers(self.saved.answers, self.form, list(sections.prompts), sections)
+        try:
+            submission = self.store.submit(
+                engagement_id=self.engagement.engagement_id,
+                form=MEETING_FORM,
+                meeting_number=self.meeting_number,
+                answers=answers,
+                instrument_version=self.instrument.version,
+            )
+        except (StoreError, ValueError) as exc:
+            self.screen.say_action(f"Not saved: {exc}", "error")
+            return False
+        self._correcting = False
+        self.saved = submission
+        self.screen.say_action(
+            f"Corrections saved as revision {submission.revision}; the earlier version is kept.",
+            "ok",
+        )
+        self._show_saved(submission)
+        return True
+
+    # -- display ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw the clock, the agenda and the buttons from the timer's stored times."""
+        timer = self.timer
+        ended = self.saved.values() if self.saved is not None and not timer.started else None
+        with self._lock:
+            self.screen.clock_html.value = clock_html(timer, ended)
+            self.screen.agenda_html.value = agenda_html(timer, ended)
+        ended_saved = self.saved is not None and (timer.ended or not timer.started)
+        self.screen.start_button.disabled = ended_saved or not timer.can_start()
+        self.screen.back_button.disabled = not timer.can_back()
+        self.screen.next_button.disabled = not timer.can_next()
+        self.screen.end_button.disabled = ended_saved or not (
+            timer.can_end() or (timer.ended and self.saved is None)
+        )
+        self.screen.end_button.description = (
+            "Save the ended meeting" if timer.ended and self.saved is None else "End meeting"
+        )
+        self.screen.meeting_toggle.disabled = timer.in_progress
+        if self.saved is None:
+            current = timer.current.id if timer.current and timer.in_progress else None
+            for planned in timer.running:
+                sid = planned.id
+                show = sid == current or (timer.ended and timer.visited(sid))
+                if show or sid in self.sections.blocks:
+                    self.sections.show(sid, show)
+            self.sections.set_disabled(timer.ended)
+        self._on_refresh(timer.in_progress)
