@@ -9,7 +9,7 @@ analysis, out of the live apps (their kernels stay light).
 What the steps rest on:
 
 * each file is parsed once into the same columns (:mod:`widgets.analysis.long_columns`),
-  through the parse cache beside it (:mod:`widgets.analysis.cache`), under the store's
+  through the Arrow parse cache (:mod:`widgets.analysis.cache`), under the store's
   lock when it is a kit store folder (:mod:`widgets.analysis.sources`);
 * a row is the same row in every copy of a folder (its ``record_id``), so overlapping
   copies are kept once;
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from widgets.analysis.cache import cache_dir, parse_with_cache
+from widgets.analysis.cache import cache_dir, parse_with_cache, prepare_cache_folder
 from widgets.analysis.categoricals import categorical, drop_unused_categories, first_rows
 from widgets.analysis.long_columns import (
     CATEGORY_COLUMNS,
@@ -59,7 +59,8 @@ def load_responses(
     latest submission, whole. Columns: ``LONG_COLUMNS``; program, cohort and
     meeting_month come from the export itself or, for a coach's own folder, from its
     private registry (names are never read into the table). ``cache`` may be False or
-    a folder (default: :func:`~widgets.analysis.cache.cache_dir`, beside each file).
+    a folder of your own (default: :func:`~widgets.analysis.cache.cache_dir`:
+    ``ALIGNMENT_KIT_CACHE``, else beside each file only in a folder that is yours).
     A source that cannot be read raises :class:`LoaderError`.
     """
     instrument = instrument or load_instrument()
@@ -77,6 +78,8 @@ def load_responses(
             cache_folder = None
         else:
             cache_folder = Path(cache)
+        if cache_folder is not None:
+            cache_folder = prepare_cache_folder(cache_folder)
         lock = ResponseStore(source.store).reading() if source.store else nullcontext()
         with lock:
             frames.append(parse_with_cache(source.path, instrument, cache_folder))
