@@ -30,7 +30,7 @@ from pathlib import Path
 
 from widgets.analysis.export.cells import long_rows, wide_rows
 from widgets.analysis.export.datapackage import write_codebook_csv, write_datapackage
-from widgets.analysis.export.redact import pseudonymise, redact_free_text, registry_names
+from widgets.analysis.export.redact import pseudonymise, redact_free_text, registry_people
 from widgets.analysis.long_columns import LONG_COLUMNS
 from widgets.analysis.long_table import load_responses
 from widgets.analysis.sources import resolve_sources
@@ -99,13 +99,31 @@ def _refuse_training(sources: Sequence[str | os.PathLike[str]]) -> None:
                 )
 
 
+def _refuse_without_registry(sources: Sequence[str | os.PathLike[str]]) -> None:
+    for source in resolve_sources(sources):
+        if source.registry is None:
+            folder = source.path.parent
+            raise ExportError(
+                f"{folder} has no private/engagements.csv beside {source.path.name}, so "
+                "the names of its coachees, coaches and managers cannot be removed from "
+                "its free text. Export from the coach's whole data folder (with its "
+                "private/ folder), or pass --withhold-text (withhold_text=True) to "
+                "export it with every free-text answer withheld."
+            )
+
+
 def export_program(
     out: Path | str,
     *sources: str | os.PathLike[str],
     key: str | None = None,
     instrument: Instrument | None = None,
+    withhold_text: bool = False,
 ) -> ExportSummary:
-    """Write the redacted program dataset for ``sources`` into ``out``."""
+    """Write the redacted program dataset for ``sources`` into ``out``.
+
+    Every source needs its registry (to know whose names to remove from its text)
+    unless ``withhold_text``, which exports no free text at all.
+    """
     key = _check_key(key if key is not None else os.environ.get(KEY_ENV, ""))
     instrument = instrument or load_instrument()
     if not sources:
@@ -113,13 +131,16 @@ def export_program(
 
         sources = (exports_dir(),)
     _refuse_training(sources)
+    if not withhold_text:
+        _refuse_without_registry(sources)
     out = Path(out).expanduser().resolve()
     if out in _source_folders(sources):
         raise ExportError(f"{out} is one of the sources; write the export to a new folder.")
     out.mkdir(parents=True, exist_ok=True)
 
     long = load_responses(*sources, latest_only=True, instrument=instrument)
-    long, withheld = redact_free_text(long, registry_names(sources), instrument)
+    people = None if withhold_text else registry_people(sources)
+    long, withheld = redact_free_text(long, people, instrument)
     long = pseudonymise(long, key)
     wide = wide_sessions(long, instrument=instrument)
     # The wide table repeats the long one's session columns; both are written typed.
