@@ -18,7 +18,9 @@ from typing import Any
 import pandas as pd
 
 from widgets.analysis.export.redact import REDACTED_REASONS, neutralise
+from widgets.analysis.sources import EXPORT_PACKAGE_NAME
 from widgets.analysis.wide_table import item_kinds
+from widgets.clock import stamp, utc_now
 from widgets.instrument.codebook import CODEBOOK_COLUMNS, codebook_rows
 from widgets.instrument.model import DERIVED_TYPES, ITEM_TYPES, Instrument
 from widgets.store.atomic_file import replace_file
@@ -128,7 +130,9 @@ def datapackage(long: pd.DataFrame, wide: pd.DataFrame, instrument: Instrument) 
     codebook = [_field(column, "string") for column in CODEBOOK_COLUMNS]
     return {
         "profile": "tabular-data-package",
-        "name": "alignment-meeting-program-export",
+        "name": EXPORT_PACKAGE_NAME,
+        # When the export was made: merged exports keep the newest copy of each record.
+        "created": stamp(utc_now()),
         "title": "Alignment meeting program export (redacted)",
         "description": (
             "Responses of the manager alignment meeting kit with pseudonymous ids, free "
