@@ -28,7 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from widgets.analysis.export.cells import long_rows, wide_rows
+import pandas as pd
+
+from widgets.analysis.export.cells import long_rows, wide_rows, write_export_csv
 from widgets.analysis.export.datapackage import write_codebook_csv, write_datapackage
 from widgets.analysis.export.redact import pseudonymise, redact_free_text, registry_people
 from widgets.analysis.long_columns import LONG_COLUMNS
@@ -38,7 +40,6 @@ from widgets.analysis.wide_table import SESSION_COLUMNS, wide_sessions
 from widgets.errors import DataError
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.paths import TRAINING_MARKER, is_training_folder
-from widgets.store.tables import write_table
 
 __all__ = [
     "KEY_ENV",
@@ -112,6 +113,22 @@ def _refuse_without_registry(sources: Sequence[str | os.PathLike[str]]) -> None:
             )
 
 
+def _without_dangling_supersedes(long: pd.DataFrame) -> pd.DataFrame:
+    """``supersedes`` kept only where it names a session in the export, else blank.
+
+    Only latest submissions are exported, so a pointer to the corrected save would
+    name a session nobody can find.
+    """
+    exported = set(long["session_id"].astype(object))
+    pointers = long["supersedes"].astype(object)
+    dangling = (pointers != "") & ~pointers.isin(exported)
+    if not dangling.any():
+        return long
+    out = long.copy()
+    out["supersedes"] = pd.Categorical(pointers.where(~dangling, ""))
+    return out
+
+
 def export_program(
     out: Path | str,
     *sources: str | os.PathLike[str],
@@ -141,13 +158,13 @@ def export_program(
     long = load_responses(*sources, latest_only=True, instrument=instrument)
     people = None if withhold_text else registry_people(sources)
     long, withheld = redact_free_text(long, people, instrument)
-    long = pseudonymise(long, key)
+    long = pseudonymise(_without_dangling_supersedes(long), key)
     wide = wide_sessions(long, instrument=instrument)
     # The wide table repeats the long one's session columns; both are written typed.
     assert tuple(wide.columns[: len(SESSION_COLUMNS)]) == SESSION_COLUMNS
 
-    write_table(out / "responses.csv", LONG_COLUMNS, long_rows(long))
-    write_table(out / "sessions.csv", list(wide.columns), wide_rows(wide))
+    write_export_csv(out / "responses.csv", LONG_COLUMNS, long_rows(long))
+    write_export_csv(out / "sessions.csv", list(wide.columns), wide_rows(wide))
     write_codebook_csv(out, instrument)
     write_datapackage(out, long, wide, instrument)
     return ExportSummary(
