@@ -65,7 +65,7 @@ def source(tmp_path: Path) -> tuple[Path, str, str]:
             eid,
             "debrief",
             1,
-            {"feeling": "4", "feeling_note": f"Maddrick and {e.first_name}"},
+            {"feeling": "4", "feeling_note": f"{e.coach.split()[0]} and {e.first_name}"},
         )
     return root, yes.engagement_id, no.engagement_id
 

@@ -9,7 +9,7 @@ analysis, out of the live apps (their kernels stay light).
 What the steps rest on:
 
 * each file is parsed once into the same columns (:mod:`widgets.analysis.long_columns`),
-  through the parse cache beside it (:mod:`widgets.analysis.cache`), under the store's
+  through the Arrow parse cache (:mod:`widgets.analysis.cache`), under the store's
   lock when it is a kit store folder (:mod:`widgets.analysis.sources`);
 * a row is the same row in every copy of a folder (its ``record_id``), so overlapping
   copies are kept once;
@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from widgets.analysis.cache import cache_dir, parse_with_cache
+from widgets.analysis.cache import cache_dir, parse_with_cache, prepare_cache_folder
 from widgets.analysis.categoricals import categorical, drop_unused_categories, first_rows
 from widgets.analysis.long_columns import (
     CATEGORY_COLUMNS,
@@ -36,7 +36,13 @@ from widgets.analysis.long_columns import (
     concat_long_frames,
     empty_long_frame,
 )
-from widgets.analysis.sources import LoaderError, resolve_sources
+from widgets.analysis.sources import (
+    DataSource,
+    LoaderError,
+    is_program_export,
+    recency,
+    resolve_sources,
+)
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.store.responses import ResponseStore
 from widgets.store.tables import read_table
@@ -59,7 +65,8 @@ def load_responses(
     latest submission, whole. Columns: ``LONG_COLUMNS``; program, cohort and
     meeting_month come from the export itself or, for a coach's own folder, from its
     private registry (names are never read into the table). ``cache`` may be False or
-    a folder (default: :func:`~widgets.analysis.cache.cache_dir`, beside each file).
+    a folder of your own (default: :func:`~widgets.analysis.cache.cache_dir`:
+    ``ALIGNMENT_KIT_CACHE``, else beside each file only in a folder that is yours).
     A source that cannot be read raises :class:`LoaderError`.
     """
     instrument = instrument or load_instrument()
@@ -77,14 +84,14 @@ def load_responses(
             cache_folder = None
         else:
             cache_folder = Path(cache)
+        if cache_folder is not None:
+            cache_folder = prepare_cache_folder(cache_folder)
         lock = ResponseStore(source.store).reading() if source.store else nullcontext()
         with lock:
             frames.append(parse_with_cache(source.path, instrument, cache_folder))
     frame = concat_long_frames(frames) if frames else empty_long_frame(instrument)
     if len(frames) > 1:
-        duplicated = pd.Series(frame["record_id"]).duplicated().to_numpy()
-        if duplicated.any():
-            frame = frame.loc[~duplicated].reset_index(drop=True)
+        frame = _newest_copies(frame, [len(part) for part in frames], resolved)
     if latest_only and len(frame):
         keep = _latest_sessions(frame)
         if not keep.all():
@@ -95,9 +102,36 @@ def load_responses(
         _fill_from_registry(
             frame, load_engagements(*(s.path.parent for s in resolved if s.registry))
         )
+    if any(is_program_export(source) for source in resolved):
+        # An older export may hold text a newer one withheld: consent is decided again
+        # on the merged rows, from each engagement's latest prep.
+        from widgets.analysis.export.redact import apply_consent
+
+        frame = apply_consent(frame, instrument)[0]
     for column in CATEGORY_COLUMNS:
         frame[column] = drop_unused_categories(frame[column])
     return frame
+
+
+def _newest_copies(
+    frame: pd.DataFrame, lengths: list[int], sources: list[DataSource]
+) -> pd.DataFrame:
+    """Each record once, from the most recent source holding it (not the first loaded).
+
+    A newer export or save may have withdrawn text an older copy still holds.
+    """
+    ids = pd.Series(frame["record_id"])
+    if not ids.duplicated().any():
+        return frame
+    newest_last = sorted(range(len(sources)), key=lambda i: recency(sources[i]))
+    source_rank = np.empty(len(sources), dtype="int64")
+    source_rank[newest_last] = np.arange(len(sources))
+    ranks = np.repeat(source_rank, lengths)
+    order = np.argsort(ranks, kind="stable")
+    older = ids.iloc[order].duplicated(keep="last").to_numpy()
+    drop = np.zeros(len(frame), dtype=bool)
+    drop[order[older]] = True
+    return frame.loc[~drop].reset_index(drop=True)
 
 
 def load_engagements(*sources: str | os.PathLike[str]) -> pd.DataFrame:

@@ -15,14 +15,19 @@ A source also says what else sits beside its file, because reading it depends on
 from __future__ import annotations
 
 import glob
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from widgets.errors import DataError
 
-__all__ = ["LoaderError", "DataSource", "resolve_sources"]
+__all__ = ["LoaderError", "DataSource", "resolve_sources", "is_program_export", "recency"]
+
+# The name a program export gives itself in its datapackage.json.
+EXPORT_PACKAGE_NAME = "alignment-meeting-program-export"
 
 
 class LoaderError(DataError, ValueError):
@@ -84,3 +89,37 @@ def resolve_sources(sources: Iterable[str | os.PathLike[str]]) -> list[DataSourc
                 seen.add(key)
                 found.append(source)
     return found
+
+
+def _export_package(source: DataSource) -> dict[str, object] | None:
+    path = source.path.parent / "datapackage.json"
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(package, dict) and package.get("name") == EXPORT_PACKAGE_NAME:
+        return package
+    return None
+
+
+def is_program_export(source: DataSource) -> bool:
+    """Whether ``source`` is a program export (its datapackage.json says so)."""
+    return _export_package(source) is not None
+
+
+def recency(source: DataSource) -> tuple[float, int]:
+    """How recent a source's copy of its records is, for ordering overlapping copies.
+
+    A program export is as recent as the moment it was made (``created`` in its
+    datapackage.json, which survives copying); any other file as its last save (its
+    modification time). The modification time breaks ties.
+    """
+    modified = source.path.stat().st_mtime_ns
+    package = _export_package(source)
+    created = package.get("created") if package else None
+    if isinstance(created, str):
+        try:
+            return datetime.fromisoformat(created).timestamp(), modified
+        except ValueError:
+            pass
+    return modified / 1e9, modified

@@ -11,7 +11,8 @@ to read ``-1`` is still text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,10 @@ import pandas as pd
 
 from widgets.analysis.export.redact import neutralise
 from widgets.analysis.long_columns import LONG_COLUMNS
+from widgets.store.atomic_file import replace_file
+from widgets.store.csv_codec import encode_rows
 
-__all__ = ["long_rows", "wide_rows"]
+__all__ = ["long_rows", "wide_rows", "write_export_csv"]
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _NUMERIC_TYPES = frozenset({"scale", "seconds"})
@@ -68,6 +71,18 @@ def wide_rows(wide: pd.DataFrame) -> list[dict[str, str]]:
         else:
             columns[column] = _text_cells(series.astype(object))
     return [dict(zip(columns, cells, strict=True)) for cells in zip(*columns.values(), strict=True)]
+
+
+def write_export_csv(
+    path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, str]]
+) -> None:
+    """One CSV of the export, written whole and renamed into place.
+
+    Not through the store: its lock file would be left in the export folder, and that
+    folder would then pass for a coach's store when loaded.
+    """
+    body = [list(columns), *([row.get(column, "") for column in columns] for row in rows)]
+    replace_file(path, encode_rows(body), durable=True, mode=0o644)
 
 
 def _text_cells(values: Iterable[Any]) -> list[str]:

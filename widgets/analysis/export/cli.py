@@ -1,6 +1,6 @@
 """``python -m widgets.analysis.export``: the program export from the command line.
 
-    python -m widgets.analysis.export --out DIR [sources...] [--key KEY]
+    python -m widgets.analysis.export --out DIR [sources...] [--key KEY] [--withhold-text]
 
 A refused export (no key, training data, unreadable source) prints why and exits with
 status 2, so a script that chains exports stops instead of sharing a partial one.
@@ -28,15 +28,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", required=True, type=Path, help="folder to write the export to")
     parser.add_argument("sources", nargs="*", help="data folders, responses files or globs")
     parser.add_argument("--key", help=f"export key (default: ${KEY_ENV})")
+    parser.add_argument(
+        "--withhold-text",
+        action="store_true",
+        help="withhold every free-text answer (needed for sources without their registry)",
+    )
     args = parser.parse_args(argv)
     try:
-        summary = export_program(args.out, *args.sources, key=args.key)
+        summary = export_program(
+            args.out, *args.sources, key=args.key, withhold_text=args.withhold_text
+        )
     except (ExportError, ValueError, OSError) as exc:
         print(f"Export refused: {exc}", file=sys.stderr)
         return 2
     print(
         f"Exported {summary.rows} rows ({summary.sessions} sessions, {summary.engagements} "
         f"engagements) to {summary.out}; {summary.redacted_values} free-text answers "
-        "withheld for lack of consent."
+        "withheld (no consent, or whose people are unknown)."
     )
     return 0

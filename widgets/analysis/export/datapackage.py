@@ -17,22 +17,32 @@ from typing import Any
 
 import pandas as pd
 
+from widgets.analysis.export.cells import write_export_csv
 from widgets.analysis.export.redact import REDACTED_REASONS, neutralise
+from widgets.analysis.sources import EXPORT_PACKAGE_NAME
 from widgets.analysis.wide_table import item_kinds
+from widgets.clock import stamp, utc_now
 from widgets.instrument.codebook import CODEBOOK_COLUMNS, codebook_rows
 from widgets.instrument.model import DERIVED_TYPES, ITEM_TYPES, Instrument
 from widgets.store.atomic_file import replace_file
-from widgets.store.tables import write_table
 
-__all__ = ["datapackage", "write_codebook_csv", "write_datapackage"]
+__all__ = ["FORMULA_NOTE", "datapackage", "write_codebook_csv", "write_datapackage"]
 
 _MISSING = [""]
+# Said in the package, on every resource and on the value column: code reading the
+# CSVs must know to strip the apostrophe a spreadsheet hides.
+FORMULA_NOTE = (
+    "Text cells that a spreadsheet would run as a formula (starting with =, +, -, @, a "
+    "tab or a carriage return) are written with a leading apostrophe ('), which "
+    "spreadsheets hide; code reading these files should remove one leading apostrophe "
+    "from such cells. Numbers in numeric columns are never prefixed."
+)
 
 
 def write_codebook_csv(out: Path, instrument: Instrument) -> None:
     """``codebook.csv`` in ``out``, every cell neutralised like the data's own."""
     codebook = [{k: neutralise(v) for k, v in row.items()} for row in codebook_rows(instrument)]
-    write_table(out / "codebook.csv", CODEBOOK_COLUMNS, codebook)
+    write_export_csv(out / "codebook.csv", CODEBOOK_COLUMNS, codebook)
 
 
 def write_datapackage(
@@ -96,7 +106,11 @@ def datapackage(long: pd.DataFrame, wide: pd.DataFrame, instrument: Instrument) 
             "item_id", "string", "Stable item id (see codebook.csv)", required=True, enum=item_ids
         ),
         _field("item_type", "string", "Item type", enum=item_types),
-        _field("value", "string", "Stored answer; see codebook.csv for its meaning"),
+        _field(
+            "value",
+            "string",
+            "Stored answer; see codebook.csv for its meaning. " + FORMULA_NOTE,
+        ),
         _field("instrument_version", "string", "Instrument version that wrote the row"),
         _field(
             "revision",
@@ -128,12 +142,15 @@ def datapackage(long: pd.DataFrame, wide: pd.DataFrame, instrument: Instrument) 
     codebook = [_field(column, "string") for column in CODEBOOK_COLUMNS]
     return {
         "profile": "tabular-data-package",
-        "name": "alignment-meeting-program-export",
+        "name": EXPORT_PACKAGE_NAME,
+        # When the export was made: merged exports keep the newest copy of each record.
+        "created": stamp(utc_now()),
         "title": "Alignment meeting program export (redacted)",
         "description": (
             "Responses of the manager alignment meeting kit with pseudonymous ids, free "
-            "text only where the coachee consented, and no names."
+            "text only where the coachee consented, and no names. " + FORMULA_NOTE
         ),
+        "formulaPrefix": "'",
         "resources": [
             _resource(
                 "responses",
@@ -221,6 +238,7 @@ def _resource(name: str, path: str, title: str, schema: dict[str, Any]) -> dict[
         "name": name,
         "path": path,
         "title": title,
+        "description": FORMULA_NOTE,
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",

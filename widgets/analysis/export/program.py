@@ -28,9 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from widgets.analysis.export.cells import long_rows, wide_rows
+import pandas as pd
+
+from widgets.analysis.export.cells import long_rows, wide_rows, write_export_csv
 from widgets.analysis.export.datapackage import write_codebook_csv, write_datapackage
-from widgets.analysis.export.redact import pseudonymise, redact_free_text, registry_names
+from widgets.analysis.export.redact import pseudonymise, redact_free_text, registry_people
 from widgets.analysis.long_columns import LONG_COLUMNS
 from widgets.analysis.long_table import load_responses
 from widgets.analysis.sources import resolve_sources
@@ -38,7 +40,6 @@ from widgets.analysis.wide_table import SESSION_COLUMNS, wide_sessions
 from widgets.errors import DataError
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.paths import TRAINING_MARKER, is_training_folder
-from widgets.store.tables import write_table
 
 __all__ = [
     "KEY_ENV",
@@ -99,13 +100,47 @@ def _refuse_training(sources: Sequence[str | os.PathLike[str]]) -> None:
                 )
 
 
+def _refuse_without_registry(sources: Sequence[str | os.PathLike[str]]) -> None:
+    for source in resolve_sources(sources):
+        if source.registry is None:
+            folder = source.path.parent
+            raise ExportError(
+                f"{folder} has no private/engagements.csv beside {source.path.name}, so "
+                "the names of its coachees, coaches and managers cannot be removed from "
+                "its free text. Export from the coach's whole data folder (with its "
+                "private/ folder), or pass --withhold-text (withhold_text=True) to "
+                "export it with every free-text answer withheld."
+            )
+
+
+def _without_dangling_supersedes(long: pd.DataFrame) -> pd.DataFrame:
+    """``supersedes`` kept only where it names a session in the export, else blank.
+
+    Only latest submissions are exported, so a pointer to the corrected save would
+    name a session nobody can find.
+    """
+    exported = set(long["session_id"].astype(object))
+    pointers = long["supersedes"].astype(object)
+    dangling = (pointers != "") & ~pointers.isin(exported)
+    if not dangling.any():
+        return long
+    out = long.copy()
+    out["supersedes"] = pd.Categorical(pointers.where(~dangling, ""))
+    return out
+
+
 def export_program(
     out: Path | str,
     *sources: str | os.PathLike[str],
     key: str | None = None,
     instrument: Instrument | None = None,
+    withhold_text: bool = False,
 ) -> ExportSummary:
-    """Write the redacted program dataset for ``sources`` into ``out``."""
+    """Write the redacted program dataset for ``sources`` into ``out``.
+
+    Every source needs its registry (to know whose names to remove from its text)
+    unless ``withhold_text``, which exports no free text at all.
+    """
     key = _check_key(key if key is not None else os.environ.get(KEY_ENV, ""))
     instrument = instrument or load_instrument()
     if not sources:
@@ -113,20 +148,23 @@ def export_program(
 
         sources = (exports_dir(),)
     _refuse_training(sources)
+    if not withhold_text:
+        _refuse_without_registry(sources)
     out = Path(out).expanduser().resolve()
     if out in _source_folders(sources):
         raise ExportError(f"{out} is one of the sources; write the export to a new folder.")
     out.mkdir(parents=True, exist_ok=True)
 
     long = load_responses(*sources, latest_only=True, instrument=instrument)
-    long, withheld = redact_free_text(long, registry_names(sources), instrument)
-    long = pseudonymise(long, key)
+    people = None if withhold_text else registry_people(sources)
+    long, withheld = redact_free_text(long, people, instrument)
+    long = pseudonymise(_without_dangling_supersedes(long), key)
     wide = wide_sessions(long, instrument=instrument)
     # The wide table repeats the long one's session columns; both are written typed.
     assert tuple(wide.columns[: len(SESSION_COLUMNS)]) == SESSION_COLUMNS
 
-    write_table(out / "responses.csv", LONG_COLUMNS, long_rows(long))
-    write_table(out / "sessions.csv", list(wide.columns), wide_rows(wide))
+    write_export_csv(out / "responses.csv", LONG_COLUMNS, long_rows(long))
+    write_export_csv(out / "sessions.csv", list(wide.columns), wide_rows(wide))
     write_codebook_csv(out, instrument)
     write_datapackage(out, long, wide, instrument)
     return ExportSummary(

@@ -8,8 +8,10 @@ A program export is shared across the program, so everything in it is made safe 
 * Free text only where the coachee's latest prep said yes to ``text_consent``;
   otherwise the value is empty and ``redacted_reason`` says why.
 * Names are also removed from the free text that may be shared, since notes naturally
-  say "Sam did ...": every first name and coach in the sources' registries, whole and
-  in parts.
+  say "Sam did ...": each engagement's own coachee, coach and manager (when the
+  registry names one), whole and in parts, on word boundaries; names that are also
+  words ("Will", "May") only as names. Other engagements' text is left alone, and text
+  whose people are unknown (no registry) is withheld rather than guessed at.
 * Text that a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets
   a leading apostrophe (:func:`neutralise`, applied as cells are written).
 """
@@ -33,12 +35,29 @@ __all__ = [
     "REDACTED_REASONS",
     "pseudonym",
     "neutralise",
-    "registry_names",
+    "COMMON_WORD_NAMES",
+    "registry_people",
+    "name_pattern",
+    "free_text_rows",
+    "apply_consent",
     "redact_free_text",
     "pseudonymise",
 ]
 
-REDACTED_REASONS = ("no_text_consent", "names_removed")
+REDACTED_REASONS = ("no_text_consent", "names_removed", "text_withheld")
+# Registry columns naming a person of the engagement; ``manager`` is optional.
+_PERSON_FIELDS = ("first_name", "coach", "manager")
+# Given names that are also everyday English words: matched only capitalised as names,
+# so that scrubbing "May" does not turn "it may help" into "it [name] help".
+COMMON_WORD_NAMES = frozenset(
+    """
+    april art august bill bob buck carol chance chase chip christian dawn dean drew
+    faith frank gene grace guy hope iris ivy jack jade jay jewel joy june justice
+    kit lily mark may miles minnie nick norm olive pat patience penny pearl rich
+    river robin rose ruby rusty sage skip sky sonny summer sue sunny ted terry
+    trinity victor violet wade ward will willow win winter
+    """.split()
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -59,23 +78,49 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def registry_names(sources: Sequence[str | os.PathLike[str]]) -> list[str]:
-    """Every person name in the sources' registries: first names, coaches, their parts.
+def registry_people(sources: Sequence[str | os.PathLike[str]]) -> dict[str, list[str]]:
+    """Each engagement's own people, from its registry: coachee, coach and manager.
 
-    Longest first, so that a full name is replaced whole before any of its parts.
+    Full names and their parts, longest first, so that a full name is replaced whole
+    before any of its parts. A registry with a ``manager`` column (optional) adds the
+    manager's name. Text is only ever scrubbed of its own engagement's people: the
+    names of a whole program, matched everywhere, damage other engagements' notes
+    ("Will", "May" and "Grace" are also words).
     """
-    names: set[str] = set()
+    people: dict[str, list[str]] = {}
     for source in resolve_sources(sources):
         if source.registry is None:
             continue
         for row in read_table(source.registry):
-            for field in ("first_name", "coach"):
+            names: set[str] = set()
+            for field in _PERSON_FIELDS:
                 full = (row.get(field) or "").strip()
                 if not full:
                     continue
                 names.add(full)
                 names.update(part for part in re.split(r"[\s\-]+", full) if len(part) >= 2)
-    return sorted(names, key=len, reverse=True)
+            people[row.get("engagement_id", "")] = sorted(names, key=len, reverse=True)
+    return people
+
+
+def name_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
+    """One regex for a set of names, on word boundaries.
+
+    A name that is also an ordinary word ("Will", "May", "Grace") matches only as
+    written in the registry or in capitals, so "it may rain" keeps its "may"; any other
+    name matches in any case ("samira" typed in lower case is still Samira).
+    """
+    alternatives = []
+    for name in sorted(set(names), key=len, reverse=True):
+        escaped = re.escape(name)
+        if name.lower() in COMMON_WORD_NAMES:
+            variants = dict.fromkeys([name[:1].upper() + name[1:], name.upper()])
+            alternatives.append("|".join(re.escape(v) for v in variants))
+        else:
+            alternatives.append(f"(?i:{escaped})")
+    if not alternatives:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
 def _latest_consent(long: pd.DataFrame) -> dict[str, bool]:
@@ -88,14 +133,21 @@ def _latest_consent(long: pd.DataFrame) -> dict[str, bool]:
     }
 
 
-def redact_free_text(
-    long: pd.DataFrame, names: list[str], instrument: Instrument
-) -> tuple[pd.DataFrame, int]:
-    """Empty free text without consent, take names out of the rest; mark each change."""
+def free_text_rows(long: pd.DataFrame, instrument: Instrument) -> np.ndarray:
+    """A mask of the rows holding free text (by item type, or the codebook's flag)."""
     free_items = {e.item_id for e in instrument.codebook() if e.free_text}
     item_type = long["item_type"].astype(object).to_numpy()
     item_id = long["item_id"].astype(object).to_numpy()
-    free = np.isin(item_type, list(FREE_TEXT_TYPES)) | np.isin(item_id, list(free_items))
+    return np.isin(item_type, list(FREE_TEXT_TYPES)) | np.isin(item_id, list(free_items))
+
+
+def apply_consent(long: pd.DataFrame, instrument: Instrument) -> tuple[pd.DataFrame, int]:
+    """Empty free text wherever the engagement's latest prep did not say yes to sharing it.
+
+    Applied after merging sources, so that an older copy of a record that still holds
+    text cannot outlive a newer prep that withdrew consent.
+    """
+    free = free_text_rows(long, instrument)
     consent = _latest_consent(long)
     consented = (
         long["engagement_id"]
@@ -103,25 +155,60 @@ def redact_free_text(
         .map(lambda e: consent.get(e, False))
         .to_numpy(dtype=bool)
     )
-    values = long["value"].astype(object).to_numpy().copy()
+    values = long["value"].astype(object).to_numpy()
+    withheld = free & ~consented & (values != "")
+    if not withheld.any():
+        return long, 0
+    values = values.copy()
     reasons = long["redacted_reason"].astype(object).to_numpy().copy()
-    has_text = values != ""
-    withheld = free & ~consented & has_text
     values[withheld] = ""
     reasons[withheld] = "no_text_consent"
-    if names:
-        pattern = re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE
-        )
-        for index in np.flatnonzero(free & consented & has_text):
-            cleaned = pattern.sub("[name]", values[index])
-            if cleaned != values[index]:
-                values[index] = cleaned
-                reasons[index] = "names_removed"
     out = long.copy()
     out["value"] = pd.Categorical(values)
     out["redacted_reason"] = pd.Categorical(reasons)
     return out, int(withheld.sum())
+
+
+def redact_free_text(
+    long: pd.DataFrame,
+    people: dict[str, list[str]] | None,
+    instrument: Instrument,
+) -> tuple[pd.DataFrame, int]:
+    """Empty free text without consent, take each engagement's own people out of the rest.
+
+    ``people`` maps engagement ids to their names (:func:`registry_people`). Free text
+    of an engagement it does not know is withheld (``text_withheld``): whose names to
+    remove is unknown. ``None`` withholds every free text (the analyst asked for it).
+    Returns the table and the number of values withheld.
+    """
+    long, withheld_count = apply_consent(long, instrument)
+    free = free_text_rows(long, instrument)
+    values = long["value"].astype(object).to_numpy().copy()
+    reasons = long["redacted_reason"].astype(object).to_numpy().copy()
+    candidates = free & (values != "")
+    engagements = long["engagement_id"].astype(object).to_numpy()
+    if people is None:
+        unknown = candidates
+    else:
+        unknown = candidates & ~np.isin(engagements, list(people))
+    values[unknown] = ""
+    reasons[unknown] = "text_withheld"
+    if people:
+        rows = np.flatnonzero(candidates & ~unknown)
+        by_engagement = pd.Series(rows).groupby(engagements[rows], sort=False)
+        for engagement, positions in by_engagement:
+            pattern = name_pattern(people.get(str(engagement), []))
+            if pattern is None:
+                continue
+            for index in positions.to_numpy():
+                cleaned = pattern.sub("[name]", values[index])
+                if cleaned != values[index]:
+                    values[index] = cleaned
+                    reasons[index] = "names_removed"
+    out = long.copy()
+    out["value"] = pd.Categorical(values)
+    out["redacted_reason"] = pd.Categorical(reasons)
+    return out, withheld_count + int(unknown.sum())
 
 
 def pseudonymise(long: pd.DataFrame, key: str) -> pd.DataFrame:
