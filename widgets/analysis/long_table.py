@@ -162,7 +162,7 @@ def _fill_from_registry(frame: pd.DataFrame, engagements: pd.DataFrame) -> None:
             )
             frame[column] = categorical(merged)
 
-    # The meeting's date: the checklist's planned date, else the day the meeting started.
+    # The meeting's date: the day it started (when held), else the checklist's planned date.
     item_categories = list(frame["item_id"].cat.categories)
     item_codes = frame["item_id"].cat.codes.to_numpy()
     wanted = np.zeros(len(item_codes), dtype=bool)
@@ -177,7 +177,7 @@ def _fill_from_registry(frame: pd.DataFrame, engagements: pd.DataFrame) -> None:
         day=pd.to_datetime(
             picked["value"].astype(str).str[:10], format="%Y-%m-%d", errors="coerce"
         ),
-        rank=(picked["item_id"] == "meeting_date").astype(int),
+        rank=(picked["item_id"] == "meeting_started_at").astype(int),
         start=info["start_date"].reindex(picked["engagement_id"].astype(object)).to_numpy(),
     ).dropna(subset=["day", "start"])
     picked = picked[picked["day"] >= picked["start"]]
