@@ -131,7 +131,7 @@ def test_an_older_file_without_revision_columns_loads(tmp_path: Path, cache: Pat
         "meeting_number": "1",
         "item_id": "feeling",
         "item_type": "scale",
-        "value": "-1",
+        "value": "2",
         "instrument_version": "0.9.0",
     }
     write_table(
@@ -154,7 +154,7 @@ def test_an_older_file_without_revision_columns_loads(tmp_path: Path, cache: Pat
     assert list(long["section"].astype(str)) == ["pulse", "next_session"]  # from the codebook
     assert long["recorded_at"].iloc[0] == pd.Timestamp("2024-11-02T09:00:00Z")
     wide = wide_sessions(long)
-    assert wide["feeling"].iloc[0] == -1
+    assert wide["feeling"].iloc[0] == 2
 
 
 def test_cache_follows_appends_and_rewrites(tmp_path: Path, cache: Path) -> None:

@@ -37,6 +37,7 @@ from widgets.analysis.long_columns import (
     empty_long_frame,
 )
 from widgets.analysis.sources import LoaderError, resolve_sources
+from widgets.analysis.validation import check_distinct_sources, drop_invalid_values
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.store.responses import ResponseStore
 from widgets.store.tables import read_table
@@ -60,7 +61,10 @@ def load_responses(
     meeting_month come from the export itself or, for a coach's own folder, from its
     private registry (names are never read into the table). ``cache`` may be False or
     a folder (default: :func:`~widgets.analysis.cache.cache_dir`, beside each file).
-    A source that cannot be read raises :class:`LoaderError`.
+    A source that cannot be read raises :class:`LoaderError`; a folder loaded with its
+    own program export raises :class:`~widgets.analysis.validation.DuplicateSourceError`.
+    Values that do not fit the codebook (a feeling of 9, "maybe" for a yes/no) are left
+    out and listed by :func:`~widgets.analysis.validation.validation_report`.
     """
     instrument = instrument or load_instrument()
     if not sources:
@@ -80,6 +84,7 @@ def load_responses(
         lock = ResponseStore(source.store).reading() if source.store else nullcontext()
         with lock:
             frames.append(parse_with_cache(source.path, instrument, cache_folder))
+    check_distinct_sources(frames, [source.path for source in resolved])
     frame = concat_long_frames(frames) if frames else empty_long_frame(instrument)
     if len(frames) > 1:
         duplicated = pd.Series(frame["record_id"]).duplicated().to_numpy()
@@ -95,6 +100,7 @@ def load_responses(
         _fill_from_registry(
             frame, load_engagements(*(s.path.parent for s in resolved if s.registry))
         )
+    frame = drop_invalid_values(frame, instrument, frames, [source.path for source in resolved])
     for column in CATEGORY_COLUMNS:
         frame[column] = drop_unused_categories(frame[column])
     return frame

@@ -185,7 +185,10 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
             stored = stored.str.strip().str.lower()
             ticked = pd.array(((stored != "") & ~stored.isin(_NO)).to_numpy(), dtype="boolean")
             out[f"{item_id}_ticked"] = ticked.take(positions, allow_fill=True)
-    return pd.DataFrame(out, copy=False)
+    table = pd.DataFrame(out, copy=False)
+    # The loader's validation report travels with the table (see validation_report).
+    table.attrs.update(long.attrs)
+    return table
 
 
 def _checkpoint_ids(instrument: Instrument | None) -> frozenset[str]:
