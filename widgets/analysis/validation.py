@@ -27,6 +27,7 @@ import pandas as pd
 
 from widgets.analysis.sources import LoaderError
 from widgets.analysis.wide_table import item_kinds
+from widgets.errors import DataError
 from widgets.instrument.model import Instrument, load_instrument
 
 __all__ = [
@@ -57,8 +58,12 @@ class DuplicateSourceError(LoaderError):
     """Two sources hold the same saves under different ids (a folder and its own export)."""
 
 
-class InvalidValuesWarning(UserWarning):
-    """Some loaded values do not fit the codebook and were left out of the table."""
+class InvalidValuesWarning(DataError, UserWarning):
+    """Some loaded values do not fit the codebook and were left out of the table.
+
+    A warning, not an error: the rest of the data is sound and the analysis goes on.
+    It is in the kit's ``DataError`` family so that one ``except``/filter covers it.
+    """
 
 
 @dataclass(frozen=True, eq=False)
