@@ -22,7 +22,7 @@ from widgets.analysis import charts, filters, metrics
 from widgets.analysis.dashboard import AnalysisApp, load_analysis_data
 from widgets.analysis.long_table import load_responses
 from widgets.analysis.wide_table import wide_sessions
-from widgets.apps.timing import RecommendedWindow
+from widgets.apps.timing import OverrunTolerance, RecommendedWindow
 
 
 def meeting(section_seconds: dict[str, int], ticks: list[str], skipped: bool | None) -> dict:
@@ -135,19 +135,27 @@ def records(table: pd.DataFrame, columns: list[str]) -> list[tuple]:
 
 def test_meetings_by_month_against_the_window(sessions: pd.DataFrame) -> None:
     table = metrics.meetings_by_month(sessions)
-    assert records(table, ["meeting_number", "meeting_month", "meetings", "timing"]) == [
-        (1, 1, 1, "early"),
-        (1, 2, 1, "in_window"),
-        (1, 3, 1, "late"),
-        (2, 5, 1, "late"),
+    # C's meeting was planned for month 3 but never held: counted apart, not as a meeting.
+    # The second meeting has no window unless the program sets one.
+    columns = ["meeting_number", "meeting_month", "meetings", "planned_only", "timing"]
+    assert records(table, columns) == [
+        (1, 1, 1, 0, "early"),
+        (1, 2, 1, 0, "in_window"),
+        (1, 3, 0, 1, "late"),
+        (2, 5, 1, 0, "no_window"),
     ]
-    assert table["share"].round(4).tolist() == [0.3333, 0.3333, 0.3333, 1.0]
+    assert table["share"].round(4).tolist() == [0.5, 0.5, 0.0, 1.0]
+    second = metrics.meetings_by_month(sessions, windows={2: RecommendedWindow(3, 4)})
+    assert second.loc[second["meeting_number"] == 2, "timing"].tolist() == ["late"]
     wide_window = metrics.meetings_by_month(sessions, RecommendedWindow(1, 3))
     assert set(wide_window.loc[wide_window["meeting_number"] == 1, "timing"]) == {"in_window"}
 
 
-def test_section_timing_and_overruns(sessions: pd.DataFrame) -> None:
-    table = metrics.section_timing(sessions).set_index(["meeting_number", "section"])
+def test_section_timing_and_overruns_without_tolerance(sessions: pd.DataFrame) -> None:
+    exact = OverrunTolerance(share=0, min_seconds=0)
+    table = metrics.section_timing(sessions, tolerance=exact).set_index(
+        ["meeting_number", "section"]
+    )
     expected = {
         (1, "opening"): (2, 180, 190.0, 10.0, 1, 0.5),
         (1, "strengths"): (2, 720, 750.0, 30.0, 1, 0.5),

@@ -158,9 +158,10 @@ def test_no_cell_can_run_as_a_formula(source, tmp_path: Path) -> None:
     assert shared["strengths_best"] == "'" + '=HYPERLINK("x")'
     assert shared["strengths_impact"] == "'+1+1"
     assert shared["strengths_values"] == "'@SUM(A1)"
-    assert shared["opening_seconds"] == "-1"  # a number, typed as one in sessions.csv
+    # -1 s does not fit the codebook (seconds are 0 or more): left out, not exported.
+    assert "opening_seconds" not in shared
     sessions = [r for r in rows(out / "sessions.csv") if r["form"] == "meeting"]
-    assert {r["opening_seconds"] for r in sessions} == {"-1"}
+    assert {r["opening_seconds"] for r in sessions} == {""}
 
 
 def test_datapackage_validates_and_matches_the_files(source, tmp_path: Path) -> None:

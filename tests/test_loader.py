@@ -131,7 +131,7 @@ def test_an_older_file_without_revision_columns_loads(tmp_path: Path, cache: Pat
         "meeting_number": "1",
         "item_id": "feeling",
         "item_type": "scale",
-        "value": "-1",
+        "value": "2",
         "instrument_version": "0.9.0",
     }
     write_table(
@@ -154,7 +154,7 @@ def test_an_older_file_without_revision_columns_loads(tmp_path: Path, cache: Pat
     assert list(long["section"].astype(str)) == ["pulse", "next_session"]  # from the codebook
     assert long["recorded_at"].iloc[0] == pd.Timestamp("2024-11-02T09:00:00Z")
     wide = wide_sessions(long)
-    assert wide["feeling"].iloc[0] == -1
+    assert wide["feeling"].iloc[0] == 2
 
 
 def test_cache_follows_appends_and_rewrites(tmp_path: Path, cache: Path) -> None:
@@ -225,3 +225,23 @@ def test_a_damaged_file_is_named(tmp_path: Path) -> None:
     path.write_bytes(f"{header}\r\n".encode() + b"\xff\xfe," * 12 + b"x\r\n")
     with pytest.raises(LoaderError, match="not a readable CSV"):
         load_responses(path, cache=False)
+
+
+def test_timestamps_keep_their_milliseconds_in_the_wide_table(tmp_path: Path) -> None:
+    eid = engagement(tmp_path).engagement_id
+    started, ticked = "2025-03-01T09:00:00.456+00:00", "2025-03-01T09:01:00.789+00:00"
+    when = T0.replace(microsecond=123000)
+    save(
+        tmp_path,
+        eid,
+        "meeting",
+        1,
+        {"meeting_started_at": started, "opening_thanks": ticked},
+        when,
+    )
+    wide = wide_sessions(load_responses(tmp_path, cache=False))
+    row = wide.iloc[0]
+    assert row["recorded_at"] == pd.Timestamp(when)
+    assert row["meeting_started_at"] == pd.Timestamp(started)
+    assert row["opening_thanks"] == pd.Timestamp(ticked)
+    assert row["meeting_started_at"].microsecond == 456000

@@ -21,8 +21,9 @@ MEETING_KEY = ["engagement_id", "meeting_number"]
 def meeting_days(sessions: pd.DataFrame) -> pd.DataFrame:
     """The day each (engagement, meeting) happened or is planned.
 
-    The checklist's meeting date when given, else the day the meeting started, else the
-    first day anything was saved for that meeting.
+    The day the meeting started when it was held (a moved meeting belongs to the day it
+    really happened), else the checklist's planned date, else the first day anything
+    was saved for that meeting.
     """
     if sessions.empty:
         return pd.DataFrame({"engagement_id": [], "meeting_number": [], "day": []})
@@ -37,7 +38,7 @@ def meeting_days(sessions: pd.DataFrame) -> pd.DataFrame:
     grouped = frame.groupby(MEETING_KEY, observed=True, sort=False).agg(
         planned=("planned", "max"), started=("started", "min"), saved=("saved", "min")
     )
-    day = grouped["planned"].fillna(grouped["started"]).fillna(grouped["saved"])
+    day = grouped["started"].fillna(grouped["planned"]).fillna(grouped["saved"])
     return day.rename("day").reset_index()
 
 

@@ -43,6 +43,7 @@ from widgets.analysis.sources import (
     recency,
     resolve_sources,
 )
+from widgets.analysis.validation import check_distinct_sources, drop_invalid_values
 from widgets.instrument.model import Instrument, load_instrument
 from widgets.store.responses import ResponseStore
 from widgets.store.tables import read_table
@@ -67,7 +68,10 @@ def load_responses(
     private registry (names are never read into the table). ``cache`` may be False or
     a folder of your own (default: :func:`~widgets.analysis.cache.cache_dir`:
     ``ALIGNMENT_KIT_CACHE``, else beside each file only in a folder that is yours).
-    A source that cannot be read raises :class:`LoaderError`.
+    A source that cannot be read raises :class:`LoaderError`; a folder loaded with its
+    own program export raises :class:`~widgets.analysis.validation.DuplicateSourceError`.
+    Values that do not fit the codebook (a feeling of 9, "maybe" for a yes/no) are left
+    out and listed by :func:`~widgets.analysis.validation.validation_report`.
     """
     instrument = instrument or load_instrument()
     if not sources:
@@ -89,6 +93,7 @@ def load_responses(
         lock = ResponseStore(source.store).reading() if source.store else nullcontext()
         with lock:
             frames.append(parse_with_cache(source.path, instrument, cache_folder))
+    check_distinct_sources(frames, [source.path for source in resolved])
     frame = concat_long_frames(frames) if frames else empty_long_frame(instrument)
     if len(frames) > 1:
         frame = _newest_copies(frame, [len(part) for part in frames], resolved)
@@ -102,6 +107,7 @@ def load_responses(
         _fill_from_registry(
             frame, load_engagements(*(s.path.parent for s in resolved if s.registry))
         )
+    frame = drop_invalid_values(frame, instrument, frames, [source.path for source in resolved])
     if any(is_program_export(source) for source in resolved):
         # An older export may hold text a newer one withheld: consent is decided again
         # on the merged rows, from each engagement's latest prep.
@@ -196,7 +202,7 @@ def _fill_from_registry(frame: pd.DataFrame, engagements: pd.DataFrame) -> None:
             )
             frame[column] = categorical(merged)
 
-    # The meeting's date: the checklist's planned date, else the day the meeting started.
+    # The meeting's date: the day it started (when held), else the checklist's planned date.
     item_categories = list(frame["item_id"].cat.categories)
     item_codes = frame["item_id"].cat.codes.to_numpy()
     wanted = np.zeros(len(item_codes), dtype=bool)
@@ -211,7 +217,7 @@ def _fill_from_registry(frame: pd.DataFrame, engagements: pd.DataFrame) -> None:
         day=pd.to_datetime(
             picked["value"].astype(str).str[:10], format="%Y-%m-%d", errors="coerce"
         ),
-        rank=(picked["item_id"] == "meeting_date").astype(int),
+        rank=(picked["item_id"] == "meeting_started_at").astype(int),
         start=info["start_date"].reindex(picked["engagement_id"].astype(object)).to_numpy(),
     ).dropna(subset=["day", "start"])
     picked = picked[picked["day"] >= picked["start"]]

@@ -8,17 +8,26 @@ enters a metric. The charts of these tables are in :mod:`widgets.analysis.charts
 
 The unit of most questions is a meeting of an engagement: ``(engagement_id,
 meeting_number)``, whose checklist, prep, meeting and debrief are separate sessions.
+Every metric takes ``by=`` ("program", "cohort" or both) to answer per group, the
+group's columns first (:mod:`widgets.analysis.grouping`). The timing metrics live in
+:mod:`widgets.analysis.timing_metrics`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-from widgets.analysis.filters import MEETING_KEY
-from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow
+from widgets.analysis.grouping import per_group
+from widgets.analysis.timing_metrics import meetings_by_month, section_timing
+from widgets.apps.timing import (
+    DEFAULT_TOLERANCE,
+    DEFAULT_WINDOW,
+    OverrunTolerance,
+    RecommendedWindow,
+)
 from widgets.instrument.model import Instrument, load_instrument
 
 __all__ = [
@@ -49,103 +58,16 @@ def _rate(part: Any, whole: Any) -> float:
     return float(part) / float(whole) if whole else float("nan")
 
 
-def _window_position(month: int, window: RecommendedWindow) -> str:
-    if month < window.first_month:
-        return "early"
-    if month > window.last_month:
-        return "late"
-    return "in_window"
-
-
-def meetings_by_month(
-    sessions: pd.DataFrame, window: RecommendedWindow = DEFAULT_WINDOW
+def goal_alignment_uptake(
+    sessions: pd.DataFrame, *, by: str | Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """How many meetings fall in each engagement month, against the recommended window.
-
-    One count per (engagement, meeting) with a known month. Columns: meeting_number,
-    meeting_month, meetings, share (of that meeting number), timing (early, in_window,
-    late).
-    """
-    known = sessions[[*MEETING_KEY, "meeting_month"]].dropna(subset=["meeting_month"])
-    known = known.drop_duplicates(MEETING_KEY)
-    counts = (
-        known.groupby(["meeting_number", "meeting_month"], observed=True)
-        .size()
-        .rename("meetings")
-        .reset_index()
-    )
-    counts["meeting_number"] = counts["meeting_number"].astype("int64")
-    counts["meeting_month"] = counts["meeting_month"].astype("int64")
-    totals = counts.groupby("meeting_number")["meetings"].transform("sum")
-    counts["share"] = counts["meetings"] / totals
-    counts["timing"] = [_window_position(int(m), window) for m in counts["meeting_month"]]
-    return counts.sort_values(["meeting_number", "meeting_month"]).reset_index(drop=True)
-
-
-def _timed_sections(instrument: Instrument) -> list[tuple[str, str]]:
-    """(section id, title) of every meeting section that has a time budget."""
-    form = instrument.form("meeting")
-    return [(s.id, s.title) for s in form.sections if s.budget_seconds is not None]
-
-
-def section_timing(sessions: pd.DataFrame, instrument: Instrument | None = None) -> pd.DataFrame:
-    """Each agenda part's actual time against its budget, and how often it overruns.
-
-    Only meetings where the part ran (it has an actual time). Columns: meeting_number,
-    section, title, meetings, budget_seconds (median), mean_seconds, median_seconds,
-    mean_over_seconds (actual minus budget), overruns, overrun_rate (actual > budget).
-    """
-    instrument = instrument or load_instrument()
-    timed = _timed_sections(instrument)
-    needed = [f"{s}_{part}" for s, _ in timed for part in ("seconds", "budget_seconds")]
-    meetings = _form(sessions, "meeting", [c for c in needed if c in sessions])
-    rows = []
-    for section, title in timed:
-        actual_col, budget_col = f"{section}_seconds", f"{section}_budget_seconds"
-        if actual_col not in meetings:
-            continue
-        for number, group in meetings.groupby("meeting_number", observed=True):
-            ran = group.dropna(subset=[actual_col])
-            if ran.empty:
-                continue
-            actual = ran[actual_col].astype("float64")
-            budget = ran[budget_col].astype("float64")
-            over = actual > budget
-            rows.append(
-                {
-                    "meeting_number": int(number),
-                    "section": section,
-                    "title": title,
-                    "meetings": len(ran),
-                    "budget_seconds": float(budget.median()),
-                    "mean_seconds": float(actual.mean()),
-                    "median_seconds": float(actual.median()),
-                    "mean_over_seconds": float((actual - budget).mean()),
-                    "overruns": int(over.sum()),
-                    "overrun_rate": _rate(over.sum(), len(ran)),
-                }
-            )
-    columns = [
-        "meeting_number",
-        "section",
-        "title",
-        "meetings",
-        "budget_seconds",
-        "mean_seconds",
-        "median_seconds",
-        "mean_over_seconds",
-        "overruns",
-        "overrun_rate",
-    ]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def goal_alignment_uptake(sessions: pd.DataFrame) -> pd.DataFrame:
     """How often the optional goal alignment is agreed in prep and held in the meeting.
 
     Columns: meeting_number, preps (answered goal_alignment_ok), agreed, agreed_rate,
     meetings, goals_held (goals part not skipped), held_rate.
     """
+    if by is not None:
+        return per_group(goal_alignment_uptake, sessions, by)
     rows = []
     preps = _form(sessions, "prep", ["goal_alignment_ok"])
     meetings = _form(sessions, "meeting", ["goals_skipped", "goals_seconds"])
@@ -183,13 +105,20 @@ def goal_alignment_uptake(sessions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def common_asks(sessions: pd.DataFrame, instrument: Instrument | None = None) -> pd.DataFrame:
+def common_asks(
+    sessions: pd.DataFrame,
+    instrument: Instrument | None = None,
+    *,
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Which asks of the manager coachees choose, most common first.
 
     Share is of preps that answered the question (a prep may choose several). Columns:
     ask, label, preps, share.
     """
     instrument = instrument or load_instrument()
+    if by is not None:
+        return per_group(lambda part: common_asks(part, instrument), sessions, by)
     labels = {c.value: c.label for c in instrument.form("prep").item("asks").options()}
     answered = _form(sessions, "prep", ["asks"])["asks"].dropna()
     answered = answered[answered.str.len() > 0]
@@ -210,11 +139,15 @@ def common_asks(sessions: pd.DataFrame, instrument: Instrument | None = None) ->
     )
 
 
-def feeling_distribution(sessions: pd.DataFrame) -> pd.DataFrame:
+def feeling_distribution(
+    sessions: pd.DataFrame, *, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
     """How coachees feel right after the meeting (1 to 5), per meeting number.
 
     Columns: meeting_number, feeling, debriefs, share (of answered debriefs).
     """
+    if by is not None:
+        return per_group(feeling_distribution, sessions, by)
     debriefs = _form(sessions, "debrief", ["feeling"]).dropna(subset=["feeling"])
     rows = []
     for number, group in debriefs.groupby("meeting_number", observed=True):
@@ -231,7 +164,7 @@ def feeling_distribution(sessions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["meeting_number", "feeling", "debriefs", "share"])
 
 
-def debrief_rates(sessions: pd.DataFrame) -> pd.DataFrame:
+def debrief_rates(sessions: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Mean feeling, go-deeper rate and priority-change rate, per meeting number.
 
     Rates count "yes" among the debriefs that answered; "not sure" is its own column.
@@ -239,6 +172,8 @@ def debrief_rates(sessions: pd.DataFrame) -> pd.DataFrame:
     go_deeper_rate, priorities_change_yes, priorities_change_not_sure,
     priorities_change_rate.
     """
+    if by is not None:
+        return per_group(debrief_rates, sessions, by)
     debriefs = _form(sessions, "debrief", ["feeling", "go_deeper", "priorities_change"])
     rows = []
     for number, group in debriefs.groupby("meeting_number", observed=True):
@@ -268,7 +203,10 @@ def debrief_rates(sessions: pd.DataFrame) -> pd.DataFrame:
 
 
 def checkpoint_completion(
-    sessions: pd.DataFrame, instrument: Instrument | None = None
+    sessions: pd.DataFrame,
+    instrument: Instrument | None = None,
+    *,
+    by: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Share of meetings in which each checkpoint was ticked.
 
@@ -276,6 +214,8 @@ def checkpoint_completion(
     meeting_number, checkpoint, section, meetings, ticked, rate.
     """
     instrument = instrument or load_instrument()
+    if by is not None:
+        return per_group(lambda part: checkpoint_completion(part, instrument), sessions, by)
     form = instrument.form("meeting")
     ticks = [c for c in sessions.columns if str(c).endswith("_ticked")]
     meetings = _form(sessions, "meeting", ticks)
@@ -300,12 +240,16 @@ def checkpoint_completion(
     return pd.DataFrame(rows, columns=columns)
 
 
-def second_meeting_share(sessions: pd.DataFrame) -> pd.DataFrame:
+def second_meeting_share(
+    sessions: pd.DataFrame, *, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
     """Of the engagements that held a first meeting, how many held a second.
 
     "Held" means the meeting form was saved. Columns: engagements, with_second_meeting,
     share.
     """
+    if by is not None:
+        return per_group(second_meeting_share, sessions, by)
     meetings = _form(sessions, "meeting")
     first = set(meetings.loc[meetings["meeting_number"] == 1, "engagement_id"].astype(object))
     second = set(meetings.loc[meetings["meeting_number"] == 2, "engagement_id"].astype(object))
@@ -331,17 +275,20 @@ def all_metrics(
     sessions: pd.DataFrame,
     *,
     window: RecommendedWindow = DEFAULT_WINDOW,
+    windows: Mapping[int, RecommendedWindow | None] | None = None,
+    tolerance: OverrunTolerance = DEFAULT_TOLERANCE,
     instrument: Instrument | None = None,
+    by: str | Sequence[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every table of the analysis notebook, by name (the order of ``METRICS``)."""
     instrument = instrument or load_instrument()
     return {
-        "meetings_by_month": meetings_by_month(sessions, window),
-        "section_timing": section_timing(sessions, instrument),
-        "goal_alignment_uptake": goal_alignment_uptake(sessions),
-        "common_asks": common_asks(sessions, instrument),
-        "feeling_distribution": feeling_distribution(sessions),
-        "debrief_rates": debrief_rates(sessions),
-        "checkpoint_completion": checkpoint_completion(sessions, instrument),
-        "second_meeting_share": second_meeting_share(sessions),
+        "meetings_by_month": meetings_by_month(sessions, window, windows=windows, by=by),
+        "section_timing": section_timing(sessions, instrument, tolerance=tolerance, by=by),
+        "goal_alignment_uptake": goal_alignment_uptake(sessions, by=by),
+        "common_asks": common_asks(sessions, instrument, by=by),
+        "feeling_distribution": feeling_distribution(sessions, by=by),
+        "debrief_rates": debrief_rates(sessions, by=by),
+        "checkpoint_completion": checkpoint_completion(sessions, instrument, by=by),
+        "second_meeting_share": second_meeting_share(sessions, by=by),
     }

@@ -84,9 +84,10 @@ def _convert(kind: str, choices: tuple[str, ...], values: pd.Index) -> Any:
         out[lowered.isin(_NO).to_numpy()] = False
         return out
     if kind == "datetime":
-        return pd.to_datetime(
-            text.where(text != ""), utc=True, format="ISO8601", errors="coerce"
-        ).array
+        # One fixed unit (microseconds): pandas infers seconds from an all-blank column,
+        # and casting every column to that blank's unit used to drop the milliseconds.
+        parsed = pd.to_datetime(text.where(text != ""), utc=True, format="ISO8601", errors="coerce")
+        return parsed.astype("datetime64[us, UTC]").array
     if kind == "date":
         return pd.to_datetime(
             text.str[:10].where(text != ""), format="%Y-%m-%d", errors="coerce"
@@ -185,7 +186,10 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
             stored = stored.str.strip().str.lower()
             ticked = pd.array(((stored != "") & ~stored.isin(_NO)).to_numpy(), dtype="boolean")
             out[f"{item_id}_ticked"] = ticked.take(positions, allow_fill=True)
-    return pd.DataFrame(out, copy=False)
+    table = pd.DataFrame(out, copy=False)
+    # The loader's validation report travels with the table (see validation_report).
+    table.attrs.update(long.attrs)
+    return table
 
 
 def _checkpoint_ids(instrument: Instrument | None) -> frozenset[str]:
