@@ -148,7 +148,7 @@ def measure(kind: str, folder: Path, cache: Path) -> dict[str, float]:
 
     from widgets.analysis.metrics import all_metrics
     from widgets.analysis.reading import load_responses, wide_sessions
-    from widgets.instrument.model import load_instrument
+    from widgets.instrument.yaml_loading import load_instrument
 
     instrument = load_instrument()
     before = _rss_mib()

@@ -6,7 +6,7 @@ import pandas as pd
 
 from widgets.apps.prep import PrepApp
 from widgets.instrument.codebook import ensure_codebook
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 
 
 def test_opening_an_app_writes_the_codebook_beside_the_data(exports):

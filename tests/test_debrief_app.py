@@ -9,7 +9,7 @@ import pytest
 
 from tests.fake_clock import FakeClock
 from widgets.apps.debrief import DebriefApp, DebriefClock, build_debrief_app
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.drafts import DraftStore
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import Answer, ResponseStore

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from widgets.analysis.reading import load_responses, wide_sessions
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import ResponseStore
 from widgets.training.demo import FIRST_NAMES, generate_program, main

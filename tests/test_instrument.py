@@ -10,18 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
-from widgets.instrument.model import (
-    DEFAULT_INSTRUMENT_DIR,
-    FREE_TEXT_TYPES,
-    ITEM_TYPES,
-    NEVER_SHAREABLE,
-    Form,
-    Instrument,
-    InstrumentError,
-    Item,
-    derived_meeting_items,
-    load_instrument,
-)
+from widgets.instrument.derived_items import derived_meeting_items
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.item_types import FREE_TEXT_TYPES, ITEM_TYPES
+from widgets.instrument.model import Form, Item
+from widgets.instrument.rules import NEVER_SHAREABLE
+from widgets.instrument.yaml_loading import DEFAULT_INSTRUMENT_DIR, InstrumentError, load_instrument
 
 # --- the stable ids, written out from DOMAIN.md ------------------------------------------
 

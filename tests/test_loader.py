@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from widgets.analysis.reading import LONG_COLUMNS, LoaderError, load_responses, wide_sessions
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import RESPONSE_COLUMNS, Answer, ResponseStore, write_table
 

@@ -19,7 +19,8 @@ from widgets.apps.summary.view import (
     render_markdown,
     summary_lines,
 )
-from widgets.instrument.model import NEVER_SHAREABLE, load_instrument
+from widgets.instrument.rules import NEVER_SHAREABLE
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.drafts import DraftStore
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import Answer, ResponseStore

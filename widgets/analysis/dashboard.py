@@ -21,7 +21,8 @@ import pandas as pd
 from widgets.analysis import metrics as analysis
 from widgets.analysis.reading import load_responses, wide_sessions
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, load_window
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.context import app_context, page_header
 
 __all__ = ["AnalysisData", "load_analysis_data", "build_analysis_app", "AnalysisApp"]

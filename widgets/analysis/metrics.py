@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -53,7 +53,9 @@ from pandas.api.types import union_categoricals
 from pyarrow import compute as pc
 from pyarrow import csv as pa_csv
 
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.item_types import loader_kinds
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.atomic_file import replace_file
 from widgets.store.responses import RESPONSE_COLUMNS, ResponseStore, read_table
 
@@ -113,20 +115,7 @@ _YES = frozenset({"yes", "true", "1"})
 _NO = frozenset({"no", "false", "0"})
 
 # How a stored value is typed in the wide table, by item type.
-_KIND = {
-    "scale": "number",
-    "seconds": "number",
-    "yes_no": "bool",
-    "tick": "bool",
-    "timestamp": "datetime",
-    "checkpoint": "datetime",
-    "date": "date",
-    "choice": "category",
-    "several": "text",
-    "text": "text",
-    "long_text": "text",
-    "prompt": "text",
-}
+_KIND = loader_kinds()
 
 
 class LoaderError(ValueError):

@@ -23,7 +23,10 @@ import ipywidgets as w
 from widgets.apps.summary.view import SummaryView, build_summary_view
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
-from widgets.instrument.model import Form, Instrument, derived_meeting_items, load_instrument
+from widgets.instrument.derived_items import derived_meeting_items
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.model import Form
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.context import app_context, page_header
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link

@@ -22,7 +22,8 @@ from widgets.apps.timing import (
 from widgets.forms.fields import DateField
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.context import app_context, page_header
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link

@@ -26,7 +26,9 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from widgets.instrument.codebook import ensure_codebook
-from widgets.instrument.model import Instrument, derived_meeting_items, load_instrument
+from widgets.instrument.derived_items import derived_meeting_items
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.registry import Engagement, EngagementRegistry
 from widgets.store.responses import Answer, ResponseStore
 

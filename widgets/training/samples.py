@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.context import is_training_folder
 from widgets.store.registry import Engagement
 from widgets.store.responses import utc_now

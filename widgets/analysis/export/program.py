@@ -51,13 +51,14 @@ from widgets.analysis.reading import (
     wide_sessions,
 )
 from widgets.instrument.codebook import CODEBOOK_COLUMNS, codebook_rows
-from widgets.instrument.model import (
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.item_types import (
     DERIVED_TYPES,
     FREE_TEXT_TYPES,
     ITEM_TYPES,
-    Instrument,
-    load_instrument,
+    types_exported_as,
 )
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.paths import TRAINING_MARKER, is_training_folder
 from widgets.store.atomic_file import replace_file
 from widgets.store.responses import read_table, write_table
@@ -77,7 +78,7 @@ KEY_ENV = "ALIGNMENT_KIT_EXPORT_KEY"
 MIN_KEY_LENGTH = 16
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_NUMERIC_TYPES = frozenset({"scale", "seconds"})
+_NUMERIC_TYPES = types_exported_as("number")
 REDACTED_REASONS = ("no_text_consent", "names_removed")
 _MISSING = [""]
 _KEY_HELP = (

@@ -32,14 +32,11 @@ from widgets.apps.meeting.card import SharedPrep, facilitator_card, load_shared_
 from widgets.apps.meeting.timer import MeetingTimer, PlannedSection, TimerError, format_seconds
 from widgets.forms.fields import Field, hook_class, make_field
 from widgets.ids import InvalidEngagementId
-from widgets.instrument.model import (
-    MEETING_FORM,
-    Instrument,
-    Item,
-    Section,
-    derived_meeting_items,
-    load_instrument,
-)
+from widgets.instrument.derived_items import derived_meeting_items
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.model import Item, Section
+from widgets.instrument.rules import MEETING_FORM
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.context import app_context, page_header
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_from_link, meeting_number_toggle

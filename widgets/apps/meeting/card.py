@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import ipywidgets as w
 
-from widgets.instrument.model import NEVER_SHAREABLE, Form
+from widgets.instrument.model import Form
+from widgets.instrument.rules import NEVER_SHAREABLE
 from widgets.store.responses import ResponseStore
 
 __all__ = [

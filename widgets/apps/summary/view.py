@@ -41,7 +41,8 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from widgets.instrument.model import NEVER_SHAREABLE, Instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.rules import NEVER_SHAREABLE
 from widgets.paths import private_dir
 from widgets.store.atomic_file import replace_file
 from widgets.store.drafts import DraftStore
