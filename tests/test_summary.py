@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from widgets.apps.summary.view import (
-    SHARED_ITEMS,
     SummarySources,
     SummaryView,
     build_summary_view,
@@ -102,7 +101,7 @@ def test_only_shareable_items_reach_the_recap(meeting_number: int, allowed: set[
 
 
 def test_the_list_of_shared_items_never_names_a_confidential_one():
-    named = {item for _form, item, *_ in SHARED_ITEMS}
+    named = {line.item for _heading, line in INSTRUMENT.summary.lines()}
     assert not named & NEVER_SHAREABLE
     assert not named & {"insights_blindspot", "stood_out_coachee", "feeling", "goals_notes"}
 

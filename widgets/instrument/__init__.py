@@ -1,11 +1,11 @@
-"""The instrument: every form, section and item, as checked YAML.
+"""The instrument: every form, section, item and piece of screen content, as checked YAML.
 
 - ``data/*.yaml``: the content itself (a new question is an edit there);
 - ``item_types``: THE item-type table (storage, check, widget kind, loader kind,
   export rule) and ``stored_values``, the encodings it uses;
-- ``rules`` (ids, meeting numbers, confidentiality), ``model`` (choices, items,
-  sections, forms), ``instrument`` (the whole, checked across forms),
-  ``derived_items`` (values the kit records itself);
+- ``model`` (choices, items, sections, forms), ``content`` (card, recap, meeting-2
+  context, huddle), ``instrument`` (the whole, checked across forms with
+  ``content_checks``), ``derived_items`` (values the kit records itself);
 - ``yaml_loading``: ``load_instrument`` and its refusal messages; ``codebook``.
 
 The names below load on first use, so importing the package costs nothing.

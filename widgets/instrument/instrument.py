@@ -1,23 +1,30 @@
 """The whole instrument of one released version, checked across its forms.
 
-A form file can only check itself; whether a condition names a real yes/no item, and
-whether an id is used twice across files (or clashes with a value the kit records), can
-only be checked once every form is read.
+A form file can only check itself; whether a condition names a real yes/no item, whether
+an id is used twice across files (or clashes with a value the kit records), and whether
+the card, the recap and the meeting-2 context name real, shareable items can only be
+checked once every form is read. The apps ask this model for that content
+(``card``, ``summary``, ``followup_context``, ``huddle_reminder``, items by role)
+instead of keeping their own copies.
 """
 
 from __future__ import annotations
 
 from pydantic import field_validator, model_validator
 
+from widgets.instrument.content import CardRow, FollowupContext, HuddleReminder, SummarySpec
+from widgets.instrument.content_checks import check_content
 from widgets.instrument.derived_items import (
     CodebookEntry,
     codebook_entries,
     derived_meeting_items,
 )
-from widgets.instrument.model import Form
+from widgets.instrument.model import Form, Item
 from widgets.instrument.rules import (
     CONDITION_FORM,
+    MEETING_FORM,
     MEETING_NUMBERS,
+    SUMMARY_FORM,
     FrozenModel,
     check_version,
 )
@@ -49,6 +56,7 @@ class Instrument(FrozenModel):
                 raise ValueError(f"{key}.yaml: says 'form: {form.id}', expected 'form: {key}'")
         self._check_conditions()
         self._check_unique_ids()
+        check_content(self.forms)
         return self
 
     def _check_conditions(self) -> None:
@@ -118,3 +126,38 @@ class Instrument(FrozenModel):
     def codebook(self) -> tuple[CodebookEntry, ...]:
         """Every stored value, YAML items and derived ones, in form order."""
         return codebook_entries(self.forms, self.version)
+
+    def item_with_role(self, role: str) -> Item | None:
+        """The item that plays ``role`` (see ``rules.ITEM_ROLES``), if the instrument has one."""
+        for form in self.forms.values():
+            for item in form.all_items:
+                if item.role == role:
+                    return item
+        return None
+
+    @property
+    def card(self) -> tuple[CardRow, ...]:
+        """The facilitator card's rows (meeting.yaml ``card``); prep items, shareable only."""
+        meeting = self.forms.get(MEETING_FORM)
+        return meeting.card if meeting is not None else ()
+
+    @property
+    def followup_context(self) -> FollowupContext:
+        """What meeting 2 shows beside each follow-up prompt (meeting.yaml)."""
+        meeting = self.forms.get(MEETING_FORM)
+        context = meeting.followup_context if meeting is not None else None
+        return context or FollowupContext(earlier={}, prompts={})
+
+    @property
+    def huddle_reminder(self) -> HuddleReminder:
+        """The huddle reminder of the live meeting (meeting.yaml, required there)."""
+        reminder = self.form(MEETING_FORM).huddle_reminder
+        assert reminder is not None  # checked at load
+        return reminder
+
+    @property
+    def summary(self) -> SummarySpec:
+        """The recap's headings and lines (debrief.yaml ``summary``); none if not declared."""
+        recap = self.forms.get(SUMMARY_FORM)
+        spec = recap.summary if recap is not None else None
+        return spec or SummarySpec(parts=())

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from widgets.instrument.content import CardRow, FollowupContext, HuddleReminder, SummarySpec
 from widgets.instrument.item_types import (
     DEFAULT_MAX_LENGTH,
     ITEM_TYPES,
@@ -24,6 +25,7 @@ from widgets.instrument.item_types import (
     item_type,
 )
 from widgets.instrument.rules import (
+    ITEM_ROLES,
     MAX_LENGTH_LIMIT,
     MEETING_FORM,
     MEETING_NUMBERS,
@@ -83,6 +85,7 @@ class Item(FrozenModel):
     tip: str
     required: bool = False
     shareable: bool = False
+    role: str | None = None
     choices: tuple[Choice, ...] = ()
     scale_min: int | None = None
     scale_max: int | None = None
@@ -149,6 +152,13 @@ class Item(FrozenModel):
             )
         return value
 
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str | None) -> str | None:
+        if value is not None and value not in ITEM_ROLES:
+            raise ValueError(f"unknown role {value!r} (known roles: {', '.join(ITEM_ROLES)})")
+        return value
+
     @model_validator(mode="after")
     def _consistent_with_type(self) -> Item:
         kind, row = self.type, item_type(self.type)
@@ -173,6 +183,10 @@ class Item(FrozenModel):
                 raise ValueError(f"type {kind!r} takes no 'max_length' (free text only)")
             if self.placeholder:
                 raise ValueError(f"type {kind!r} takes no 'placeholder' (free text only)")
+
+        if self.role is not None and kind not in ITEM_ROLES[self.role].types:
+            allowed = ", ".join(ITEM_ROLES[self.role].types)
+            raise ValueError(f"role {self.role!r} needs an item of type {allowed}, not {kind!r}")
 
         if self.shareable and self.id in NEVER_SHAREABLE:
             raise ValueError(
@@ -304,7 +318,8 @@ class Section(FrozenModel):
 
 
 class Form(FrozenModel):
-    """One screen of the kit: the checklist, the prep, the meeting or the debrief."""
+    """One screen of the kit (checklist, prep, meeting, debrief) and the content its
+    file declares for the apps: see :mod:`widgets.instrument.content`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -313,6 +328,10 @@ class Form(FrozenModel):
     intro: str
     total_minutes: int | None = None
     sections: tuple[Section, ...]
+    card: tuple[CardRow, ...] = ()
+    followup_context: FollowupContext | None = None
+    huddle_reminder: HuddleReminder | None = None
+    summary: SummarySpec | None = None
 
     @field_validator("id")
     @classmethod

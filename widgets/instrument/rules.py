@@ -3,26 +3,31 @@
 Every model of the instrument checks its own fields with these, so an id, a meeting
 number or a ``{name}`` placeholder means the same thing in every file, and the few
 facts the kit relies on by name (which form is the live meeting, which items can never
-be shared) are stated once.
+be shared, which roles an item may play) are stated once.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
 __all__ = [
     "CONDITION_FORM",
     "FrozenModel",
+    "ITEM_ROLES",
     "MAX_LENGTH_LIMIT",
+    "MEETING_DATE_ROLE",
     "MEETING_FORM",
     "MEETING_NUMBERS",
     "NAME_FALLBACK",
     "NAME_PLACEHOLDER",
     "NEVER_SHAREABLE",
     "PREP_FORM",
+    "SUMMARY_FORM",
+    "ItemRole",
     "check_id",
     "check_meeting_number",
     "check_meetings",
@@ -36,14 +41,17 @@ __all__ = [
 MEETING_NUMBERS: tuple[int, ...] = (1, 2)
 
 # The form whose answers the meeting reads: its yes/no answers decide whether a
-# conditional section runs.
+# conditional section runs, and its shareable answers fill the facilitator card.
 PREP_FORM = "prep"
 CONDITION_FORM = PREP_FORM
 # The form run live with a timer per section; it records timings and asked prompts.
 MEETING_FORM = "meeting"
+# The form after which the coachee's recap is offered; its file declares the recap.
+SUMMARY_FORM = "debrief"
 
 # Confidential by nature: a YAML edit must never be able to put these on the meeting
-# screen or in a summary, so the loader refuses `shareable: true` on them.
+# screen or in a summary, so the loader refuses `shareable: true` on them and refuses
+# them on the facilitator card and in the recap.
 NEVER_SHAREABLE: frozenset[str] = frozenset(
     {"off_limits", "concerns", "concern_plan", "perception", "mindset", "text_consent"}
 )
@@ -54,6 +62,27 @@ MAX_LENGTH_LIMIT = 20_000
 
 NAME_PLACEHOLDER = "{name}"
 NAME_FALLBACK = "the coachee"
+
+MEETING_DATE_ROLE = "meeting_date"
+
+
+@dataclass(frozen=True)
+class ItemRole:
+    """A job an item does for the kit beyond being asked: the apps find it by role, not id."""
+
+    form: str
+    types: tuple[str, ...]
+    meaning: str
+
+
+# Role -> where the item must live and which types can carry it.
+ITEM_ROLES: Mapping[str, ItemRole] = {
+    MEETING_DATE_ROLE: ItemRole(
+        form="checklist",
+        types=("date",),
+        meaning="the planned date of the alignment meeting, checked against the window",
+    ),
+}
 
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION_PATTERN = re.compile(r"\d+\.\d+\.\d+")

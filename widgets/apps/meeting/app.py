@@ -35,7 +35,7 @@ from widgets.ids import InvalidEngagementId
 from widgets.instrument.derived_items import derived_meeting_items
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.model import Item, Section
-from widgets.instrument.rules import MEETING_FORM
+from widgets.instrument.rules import MEETING_FORM, fill_name
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.context import app_context, page_header
 from widgets.shell.page import app_page
@@ -45,7 +45,7 @@ from widgets.store.drafts import DraftStore
 from widgets.store.registry import Engagement, EngagementRegistry, UnknownEngagement
 from widgets.store.responses import Answer, ResponseStore, StoreError, Submission, utc_now
 
-__all__ = ["FOLLOWUP_CONTEXT", "MeetingApp", "build_meeting_app"]
+__all__ = ["MeetingApp", "build_meeting_app"]
 
 Clock = Callable[[], datetime]
 
@@ -61,28 +61,6 @@ STATE_WORDS = {
     "on_time": "✓ On time",
     "last_minute": "◔ Last minute",
     "over_budget": "⚠ Over budget",
-}
-
-# Meeting 2: what the manager said in meeting 1 that bears on each follow-up prompt.
-# Only meeting 1's own notes and the debrief's go-deeper decision: never prep items.
-FOLLOWUP_CONTEXT: dict[str, tuple[str, ...]] = {
-    "followup_progress": ("insights_gift", "go_deeper"),
-    "followup_changes": (
-        "strengths_best",
-        "strengths_impact",
-        "strengths_values",
-        "strengths_superpower",
-    ),
-    "followup_plan": ("insights_gift", "go_deeper"),
-    "followup_challenges": ("insights_gift",),
-}
-_EARLIER_LABELS = {
-    "strengths_best": "At their best",
-    "strengths_impact": "Most positive impact",
-    "strengths_values": "Values in action",
-    "strengths_superpower": "Superpower",
-    "insights_gift": "The one gift",
-    "go_deeper": "Debrief 1: go deeper next session?",
 }
 
 
@@ -384,7 +362,11 @@ class MeetingApp:
         eid = engagement.engagement_id
         name = engagement.first_name
         self.shared_prep = load_shared_prep(self.store, self.prep_form, eid, meeting_number)
-        self.card_box.children = (facilitator_card(name, self.prep_form, self.shared_prep),)
+        self.card_box.children = (
+            facilitator_card(
+                name, self.prep_form, self.shared_prep, card_rows=self.instrument.card
+            ),
+        )
         change = w.Button(description="Change engagement", tooltip="Choose another engagement")
         change.add_class("kit-action-change-engagement")
         change.on_click(lambda _b: self.show_picker())
@@ -451,10 +433,11 @@ class MeetingApp:
         return plan
 
     def _earlier_notes(self) -> dict[str, str]:
-        """Meeting 1's notes and debrief 1's go-deeper answer, for meeting 2 only."""
+        """Meeting 1's notes and debrief 1's answers named by the instrument's
+        ``followup_context`` (meeting.yaml), for meeting 2 only."""
         assert self.engagement is not None
         eid = self.engagement.engagement_id
-        wanted = {i for ids in FOLLOWUP_CONTEXT.values() for i in ids}
+        wanted = {i for ids in self.instrument.followup_context.prompts.values() for i in ids}
         found: dict[str, str] = {}
         first = self.store.latest(eid, MEETING_FORM, 1)
         if first is not None:
@@ -462,25 +445,21 @@ class MeetingApp:
                 if item_id in wanted and value.strip():
                     found[item_id] = value
         debrief = self.store.latest(eid, "debrief", 1)
-        if debrief is not None and "go_deeper" in wanted:
-            value = debrief.values().get("go_deeper", "")
-            if value:
-                try:
-                    labels = {
-                        c.value: c.label
-                        for c in self.instrument.form("debrief").item("go_deeper").options()
-                    }
-                except KeyError:
-                    labels = {}
-                found["go_deeper"] = labels.get(value, value)
+        debrief_form = self.instrument.form("debrief")
+        if debrief is not None:
+            for item_id, value in debrief.values().items():
+                if item_id in wanted and value and debrief_form.has_item(item_id):
+                    labels = {c.value: c.label for c in debrief_form.item(item_id).options()}
+                    found[item_id] = labels.get(value, value)
         return found
 
     def _earlier_html(self, item_id: str, earlier: dict[str, str]) -> str:
-        ids = FOLLOWUP_CONTEXT.get(item_id, ())
+        context = self.instrument.followup_context
+        ids = context.prompts.get(item_id, ())
         if not ids:
             return ""
         rows = [
-            f"<dt>{html.escape(_EARLIER_LABELS.get(i, i))}</dt>"
+            f"<dt>{html.escape(context.earlier.get(i, i))}</dt>"
             f"<dd>{html.escape(earlier[i]).replace(chr(10), '<br>')}</dd>"
             for i in ids
             if i in earlier
@@ -555,13 +534,9 @@ class MeetingApp:
                     raise ValueError(f"meeting item {item.id!r} has unsupported type {item.type!r}")
         finally:
             self._loading = was_loading
-        if section.id == "close":
-            reminder = w.HTML(
-                _notice(
-                    f"Huddle: once the manager has left, stay on with {name} for a short "
-                    "huddle, then open the debrief from the link that appears after End."
-                )
-            )
+        huddle = self.instrument.huddle_reminder
+        if section.id == huddle.section:
+            reminder = w.HTML(_notice(fill_name(huddle.during, name)))
             reminder.add_class("kit-huddle-reminder")
             parts.append(reminder)
         block = w.VBox(parts, layout=w.Layout(display="none"))
@@ -793,6 +768,7 @@ class MeetingApp:
         for block in self.blocks.values():
             block.layout.display = ""
         name = self.engagement.first_name
+        huddle = self.instrument.huddle_reminder
         link = self.context.link(
             DEBRIEF_NOTEBOOK,
             engagement=self.engagement.engagement_id,
@@ -821,8 +797,9 @@ class MeetingApp:
         total = values.get("meeting_seconds", "")
         self.ended_html.value = (
             f"<div class='kit-notice kit-notice-ok' role='status'>{html.escape(lead)} "
-            f"Stay on with {html.escape(name)} for the huddle, then "
-            f"<a class='kit-action-debrief' href='{html.escape(link)}'>open the debrief</a>."
+            f"{html.escape(fill_name(huddle.after_end, name))} "
+            f"<a class='kit-action-debrief' href='{html.escape(link)}'>"
+            f"{html.escape(huddle.debrief_link)}</a>."
             "</div><table class='kit-timings'><tr><th>Part</th><th>Budget</th><th>Actual</th>"
             f"</tr>{''.join(rows)}<tr><th>Meeting</th><th>"
             f"{format_seconds(self._total() or 0)}</th><th>"
