@@ -25,6 +25,8 @@ def test_opening_an_app_writes_the_codebook_beside_the_data(exports):
     assert asks["form"] == "prep" and asks["type"] == "several"
     assert "priorities=" in asks["choices"] and "support=" in asks["choices"]
     assert set(book["instrument_version"]) == {load_instrument().version}
+    # Every value the instrument stores, YAML items and derived ones, in its order.
+    assert list(book["item_id"]) == [e.item_id for e in load_instrument().codebook()]
     assert {"strengths_best_asked", "strengths_seconds", "meeting_seconds"} <= set(book["item_id"])
     assert book["item_id"].is_unique
 

@@ -195,10 +195,10 @@ class SummarySpec(FrozenModel):
         named = [line.item for part in self.parts for line in part.lines]
         twice = sorted({i for i in named if named.count(i) > 1})
         if twice:
-            raise ValueError(f"summary: item(s) {twice} appear on more than one line")
+            raise ValueError(f"item(s) {twice} appear on more than one line")
         held = sorted(set(named) & set(self.held_back))
         if held:
-            raise ValueError(f"summary: item(s) {held} are held back and cannot be a line")
+            raise ValueError(f"item(s) {held} are held back and cannot be a line")
         return self
 
     def lines(self) -> tuple[tuple[str, SummaryLineSpec], ...]:
@@ -231,8 +231,7 @@ class FollowupContext(FrozenModel):
             unlabelled = [i for i in ids if i not in self.earlier]
             if unlabelled:
                 raise ValueError(
-                    f"followup_context: prompt {prompt!r} lists {unlabelled}, which "
-                    "'earlier' does not label"
+                    f"prompt {prompt!r} lists {unlabelled}, which 'earlier' does not label"
                 )
         return self
 

@@ -128,10 +128,12 @@ def _check_summary(forms: Mapping[str, Form], recap: Form) -> None:
                 f"{where}: item {line.item!r} is confidential and can never be in the summary"
             )
         found = find_item(forms, line.item)
-        if found is None or found[0].id not in RECAP_FORMS:
+        reads = ", ".join(f"{f}.yaml" for f in RECAP_FORMS)
+        if found is None:
+            raise ValueError(f"{where}: unknown item {line.item!r} (a summary reads {reads})")
+        if found[0].id not in RECAP_FORMS:
             raise ValueError(
-                f"{where}: unknown item {line.item!r} (a summary reads items of "
-                f"{', '.join(f'{f}.yaml' for f in RECAP_FORMS)})"
+                f"{where}: item {line.item!r} is from {found[0].id}.yaml; a summary reads {reads}"
             )
         form, item = found
         _check_choices_named(f"{where}: item {line.item!r}", item, line.says)

@@ -197,6 +197,8 @@ def _describe_error(error: Mapping[str, Any], raw: Any) -> str:
             problem = f"{error.get('msg', 'invalid value')} (got {shown})"
         if rest and not problem.startswith(f"'{field}'"):
             problem = f"{_path_text(rest)!r}: {problem}"
+        elif rest[:-1]:  # the problem names its key; say what the key is inside
+            problem = f"{_path_text(rest[:-1])!r}: {problem}"
     return f"{where}: {problem}" if where else problem
 
 
