@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_clock import FakeClock
+from tests.form_answers import fill_remaining_required
 from widgets.apps.debrief import DebriefApp, DebriefClock, build_debrief_app
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.drafts import DraftStore
@@ -43,6 +44,7 @@ def fill_required(app: DebriefApp) -> None:
     fields["priorities_change"].set_value("yes")
     fields["priorities_note"].set_value("Delegation first")
     fields["go_deeper"].set_value("yes")
+    fill_remaining_required(app.view)
 
 
 def test_the_form_is_the_instrument_with_hooks_and_opens_from_a_link(
