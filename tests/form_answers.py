@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from widgets.forms.form_view import FormView
 from widgets.instrument.item_types import item_type
-from widgets.instrument.model import Item
+from widgets.instrument.items import Item
 from widgets.instrument.stored_values import ISO_DATE, TEXT
 
 

@@ -26,7 +26,7 @@ from widgets.instrument.item_types import (
     types_exported_as,
     widget_kinds,
 )
-from widgets.instrument.model import Choice, Item
+from widgets.instrument.items import Choice, Item
 from widgets.instrument.stored_values import (
     CHOICE_LIST,
     CHOICE_VALUE,

@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from widgets.forms.validation import length_label, text_problem
 from widgets.instrument.item_types import ItemType, item_type
-from widgets.instrument.model import Item
+from widgets.instrument.items import Item
 from widgets.instrument.stored_values import YES_NO
 
 __all__ = [

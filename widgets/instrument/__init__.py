@@ -2,10 +2,11 @@
 
 - ``data/*.yaml``: the content itself (a new question is an edit there);
 - ``item_types``: THE item-type table (storage, check, widget kind, loader kind,
-  export rule) and ``stored_values``, the encodings it uses;
-- ``model`` (choices, items, sections, forms), ``content`` (card, recap, meeting-2
-  context, huddle), ``instrument`` (the whole, checked across forms with
-  ``content_checks``), ``derived_items`` (values the kit records itself);
+  export rule), with ``stored_values``, the encodings and checks it uses;
+- ``rules`` (ids, meeting numbers, confidentiality, roles), ``items`` (choices and
+  items), ``model`` (sections and forms), ``content`` (card, recap, meeting-2 context,
+  huddle), ``instrument`` (the whole, checked across forms with ``content_checks``),
+  ``derived_items`` (values the kit records itself);
 - ``yaml_loading``: ``load_instrument`` and its refusal messages; ``codebook``.
 
 The names below load on first use, so importing the package costs nothing.
@@ -23,8 +24,8 @@ _LAZY = {
     "Instrument": "widgets.instrument.instrument",
     "Form": "widgets.instrument.model",
     "Section": "widgets.instrument.model",
-    "Item": "widgets.instrument.model",
-    "Choice": "widgets.instrument.model",
+    "Item": "widgets.instrument.items",
+    "Choice": "widgets.instrument.items",
     "CodebookEntry": "widgets.instrument.derived_items",
     "derived_meeting_items": "widgets.instrument.derived_items",
     "ITEM_TYPE_TABLE": "widgets.instrument.item_types",

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from widgets.instrument.model import Form, Item
+from widgets.instrument.items import Item
+from widgets.instrument.model import Form
 from widgets.instrument.rules import (
     ITEM_ROLES,
     MEETING_FORM,

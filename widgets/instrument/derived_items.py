@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from widgets.instrument.model import YES_NO_CHOICES, Choice, Form, Item, Section
+from widgets.instrument.items import YES_NO_CHOICES, Choice, Item
+from widgets.instrument.model import Form, Section
 from widgets.instrument.rules import (
     MEETING_FORM,
     MEETING_NUMBERS,

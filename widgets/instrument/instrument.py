@@ -19,7 +19,8 @@ from widgets.instrument.derived_items import (
     codebook_entries,
     derived_meeting_items,
 )
-from widgets.instrument.model import Form, Item
+from widgets.instrument.items import Item
+from widgets.instrument.model import Form
 from widgets.instrument.rules import (
     CONDITION_FORM,
     MEETING_FORM,

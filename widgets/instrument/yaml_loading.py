@@ -19,7 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError, field_validator
 
 from widgets.instrument.instrument import MANIFEST, Instrument
-from widgets.instrument.model import Form, Item, Section
+from widgets.instrument.items import Item
+from widgets.instrument.model import Form, Section
 from widgets.instrument.rules import FrozenModel, check_id, check_version
 
 __all__ = ["DEFAULT_INSTRUMENT_DIR", "InstrumentError", "load_instrument", "read_yaml"]

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from widgets.instrument.derived_items import derived_meeting_items
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.item_types import item_type
-from widgets.instrument.model import Item
+from widgets.instrument.items import Item
 from widgets.instrument.rules import MEETING_DATE_ROLE, MEETING_FORM
 from widgets.instrument.stored_values import ISO_DATE
 from widgets.store.responses import Answer

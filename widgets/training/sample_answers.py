@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import Field, ValidationError, field_validator
 
 from widgets.instrument.item_types import item_type
-from widgets.instrument.model import Item
+from widgets.instrument.items import Item
 from widgets.instrument.rules import FrozenModel, fill_name
 from widgets.instrument.stored_values import CHOICE_LIST, ISO_DATE, ISO_TIMESTAMP, YES_NO
 from widgets.instrument.yaml_loading import read_yaml

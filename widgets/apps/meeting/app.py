@@ -34,7 +34,8 @@ from widgets.forms.fields import Field, hook_class, make_field
 from widgets.ids import InvalidEngagementId
 from widgets.instrument.derived_items import derived_meeting_items
 from widgets.instrument.instrument import Instrument
-from widgets.instrument.model import Item, Section
+from widgets.instrument.items import Item
+from widgets.instrument.model import Section
 from widgets.instrument.rules import MEETING_FORM, fill_name
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.context import app_context, page_header
