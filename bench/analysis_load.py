@@ -150,7 +150,7 @@ def measure(kind: str, folder: Path, cache: Path) -> dict[str, float]:
     from widgets.analysis.long_table import load_responses
     from widgets.analysis.metrics import all_metrics
     from widgets.analysis.wide_table import wide_sessions
-    from widgets.instrument.model import load_instrument
+    from widgets.instrument.yaml_loading import load_instrument
 
     instrument = load_instrument()
     before = _rss_mib()

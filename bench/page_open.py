@@ -49,7 +49,7 @@ READY = "button.kit-action-start:not([disabled])"
 
 def seed(root: Path) -> str:
     """One engagement with a submitted prep, written through the kit's API."""
-    from widgets.instrument.model import load_instrument
+    from widgets.instrument.yaml_loading import load_instrument
     from widgets.store.records import Answer
     from widgets.store.registry import EngagementRegistry
     from widgets.store.responses import ResponseStore

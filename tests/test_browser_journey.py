@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from playwright.sync_api import Locator, Page, expect
 
 from tests.voila_server import VoilaServer
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import ResponseStore

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.fake_clock import FakeClock
+from tests.form_answers import fill_remaining_required
 from widgets.apps.debrief import DebriefApp, build_debrief_app
 from widgets.apps.debrief_clock import DebriefClock
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.drafts import DraftStore
 from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
@@ -45,6 +46,7 @@ def fill_required(app: DebriefApp) -> None:
     fields["priorities_change"].set_value("yes")
     fields["priorities_note"].set_value("Delegation first")
     fields["go_deeper"].set_value("yes")
+    fill_remaining_required(app.view)
 
 
 def test_the_form_is_the_instrument_with_hooks_and_opens_from_a_link(

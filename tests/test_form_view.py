@@ -6,7 +6,7 @@ import pytest
 
 from tests.widget_tree import find_by_class, visible_text
 from widgets.forms.form_view import FormView
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.records import Answer
 
 INSTRUMENT = load_instrument()

@@ -31,12 +31,6 @@ MAX_LINES = 450
 # Modules still over the limit because another branch of the same layout change is
 # splitting them. Not exceptions: each must go once that branch is merged (the test
 # below says so when one has shrunk or gone).
-AWAITING_SPLIT = {
-    "widgets/instrument/model.py": "split on the instrument branch (YAML and item types)",
-    "widgets/training/demo.py": "the synthetic program generator; not yet split by anyone",
-}
-
-
 def _layer(module: str) -> str:
     """``apps`` for widgets.apps.meeting.app; "" for the package itself."""
     parts = module.split(".")
@@ -109,14 +103,6 @@ def test_no_module_is_over_the_limit():
     over = {
         name: lines
         for name, lines in sizes.items()
-        if lines > MAX_LINES and name not in AWAITING_SPLIT
+        if lines > MAX_LINES
     }
     assert over == {}, f"modules over {MAX_LINES} lines (split them by idea): {over}"
-
-
-@pytest.mark.parametrize("name", sorted(AWAITING_SPLIT))
-def test_modules_awaiting_a_split_are_still_over_the_limit(name: str):
-    path = PACKAGE.parent / name
-    assert path.exists() and _lines(path) > MAX_LINES, (
-        f"{name} has been split: remove it from AWAITING_SPLIT in {Path(__file__).name}"
-    )

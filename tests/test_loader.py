@@ -11,7 +11,7 @@ import pytest
 
 from widgets.analysis.long_table import LONG_COLUMNS, LoaderError, load_responses
 from widgets.analysis.wide_table import wide_sessions
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.records import RESPONSE_COLUMNS, Answer
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import ResponseStore

@@ -11,7 +11,8 @@ import pytest
 
 from tests.fake_clock import FakeClock
 from widgets.apps.meeting.app import MeetingApp
-from widgets.instrument.model import derived_meeting_items, load_instrument
+from widgets.instrument.derived_items import derived_meeting_items
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import ResponseStore

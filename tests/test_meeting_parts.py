@@ -17,7 +17,7 @@ from widgets.apps.meeting.drafts import MeetingDraft, tick_stamp
 from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds, running_items
 from widgets.apps.meeting.rows import corrected_answers, meeting_answers
 from widgets.apps.meeting.timer import MeetingTimer, TimerError
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.records import Answer
 
 INSTRUMENT = load_instrument()

@@ -12,7 +12,7 @@ from widgets.analysis import metrics
 from widgets.analysis.long_table import load_responses
 from widgets.analysis.meetings_table import MEETING_COLUMNS, meetings_table
 from widgets.analysis.wide_table import wide_sessions
-from widgets.instrument.model import load_instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.training.demo import write_program
 
 

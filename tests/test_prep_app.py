@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.form_answers import fill_remaining_required
 from widgets.apps.prep import PrepApp
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import ResponseStore
@@ -41,6 +42,7 @@ def fill_required(app: PrepApp) -> None:
     prep.fields["closing_lead"].set_value("coach")
     prep.fields["goal_alignment_ok"].set_value("yes")
     prep.fields["text_consent"].set_value("no")
+    fill_remaining_required(checklist, prep)
 
 
 def rows(root: Path) -> list[dict[str, str]]:

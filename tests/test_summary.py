@@ -11,13 +11,13 @@ import pytest
 
 from widgets.apps.summary.documents import render_html, render_markdown
 from widgets.apps.summary.lines import (
-    SHARED_ITEMS,
     SummarySources,
     off_limits_terms,
     summary_lines,
 )
 from widgets.apps.summary.view import SummaryView, build_summary_view
-from widgets.instrument.model import NEVER_SHAREABLE, load_instrument
+from widgets.instrument.rules import NEVER_SHAREABLE
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.drafts import DraftStore
 from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
@@ -100,7 +100,7 @@ def test_only_shareable_items_reach_the_recap(meeting_number: int, allowed: set[
 
 
 def test_the_list_of_shared_items_never_names_a_confidential_one():
-    named = {item for _form, item, *_ in SHARED_ITEMS}
+    named = {line.item for _heading, line in INSTRUMENT.summary.lines()}
     assert not named & NEVER_SHAREABLE
     assert not named & {"insights_blindspot", "stood_out_coachee", "feeling", "goals_notes"}
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.form_answers import fill_remaining_required
 from tests.widget_tree import visible_text
 from widgets.apps.prep import PrepApp
 from widgets.shell.context import (
@@ -75,6 +76,7 @@ def test_training_submissions_never_touch_real_exports(exports, training):
         "text_consent": "yes",
     }.items():
         views["prep"].fields[item].set_value(value)
+    fill_remaining_required(*views.values())
     assert app.submit()
     assert (training / "responses.csv").exists()
     assert tree_digest(exports) == before

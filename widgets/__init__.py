@@ -21,7 +21,7 @@ _LAZY = {
     "start_walkthrough": "widgets.training.walkthrough",
     "load_samples": "widgets.training.samples",
     # data: instrument, store, registry
-    "load_instrument": "widgets.instrument.model",
+    "load_instrument": "widgets.instrument.yaml_loading",
     "ResponseStore": "widgets.store.responses",
     "EngagementRegistry": "widgets.store.registry",
     "exports_dir": "widgets.paths",

@@ -47,7 +47,7 @@ from widgets.analysis.long_columns import (
     parse_responses_file,
 )
 from widgets.analysis.sources import LoaderError
-from widgets.instrument.model import Instrument
+from widgets.instrument.instrument import Instrument
 from widgets.store.atomic_file import replace_file
 
 __all__ = [

@@ -30,7 +30,8 @@ from widgets.analysis.long_table import load_responses
 from widgets.analysis.metrics import METRICS, all_metrics
 from widgets.analysis.wide_table import wide_sessions
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, load_window
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
 from widgets.shell.context import app_context
 

@@ -29,7 +29,7 @@ from pandas.api.types import union_categoricals
 from widgets.analysis.categoricals import categorical
 from widgets.analysis.csv_reader import read_csv_columns
 from widgets.analysis.sources import LoaderError
-from widgets.instrument.model import Instrument
+from widgets.instrument.instrument import Instrument
 from widgets.store.records import RESPONSE_COLUMNS
 
 __all__ = [

@@ -44,7 +44,8 @@ from widgets.analysis.sources import (
     resolve_sources,
 )
 from widgets.analysis.validation import check_distinct_sources, drop_invalid_values
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.responses import ResponseStore
 from widgets.store.tables import read_table
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pandas as pd
 
 from widgets.analysis.filters import MEETING_KEY
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 
 __all__ = ["FORMS", "MEETING_COLUMNS", "meetings_table"]
 

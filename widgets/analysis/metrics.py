@@ -28,7 +28,8 @@ from widgets.apps.timing import (
     OverrunTolerance,
     RecommendedWindow,
 )
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 
 __all__ = [
     "METRICS",

@@ -28,7 +28,8 @@ import pandas as pd
 from widgets.analysis.sources import LoaderError
 from widgets.analysis.wide_table import item_kinds
 from widgets.errors import DataError
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 
 __all__ = [
     "PROBLEM_COLUMNS",

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 from widgets.analysis.categoricals import categorical, first_rows
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.item_types import loader_kinds
+from widgets.instrument.yaml_loading import load_instrument
 
 __all__ = ["SESSION_COLUMNS", "item_kinds", "wide_sessions"]
 
@@ -41,20 +43,7 @@ _YES = frozenset({"yes", "true", "1"})
 _NO = frozenset({"no", "false", "0"})
 
 # How a stored value is typed in the wide table, by item type.
-_KIND = {
-    "scale": "number",
-    "seconds": "number",
-    "yes_no": "bool",
-    "tick": "bool",
-    "timestamp": "datetime",
-    "checkpoint": "datetime",
-    "date": "date",
-    "choice": "category",
-    "several": "text",
-    "text": "text",
-    "long_text": "text",
-    "prompt": "text",
-}
+_KIND = loader_kinds()
 
 
 def item_kinds(instrument: Instrument | None = None) -> dict[str, tuple[str, tuple[str, ...]]]:

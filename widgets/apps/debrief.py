@@ -24,7 +24,9 @@ from widgets.clock import local_time, utc_now
 from widgets.errors import StoreError
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
-from widgets.instrument.model import Instrument, derived_meeting_items, load_instrument
+from widgets.instrument.derived_items import derived_meeting_items
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
 from widgets.shell.context import app_context
 from widgets.shell.page import app_page

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, TimingCheck, check_timing
+from widgets.instrument.rules import MEETING_DATE_ROLE
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.drafts import DraftStore
 from widgets.store.registry import Engagement
 from widgets.store.responses import ResponseStore
@@ -166,7 +168,10 @@ def meeting_date(
     held = _as_date((meeting or {}).get("meeting_started_at"))
     if held is not None:
         return held, True
-    return _as_date((checklist or {}).get("meeting_date")), False
+    planned = load_instrument().item_with_role(MEETING_DATE_ROLE)
+    if planned is None:
+        return None, False
+    return _as_date((checklist or {}).get(planned.id)), False
 
 
 def timing_status(

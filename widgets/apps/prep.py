@@ -24,7 +24,9 @@ from widgets.errors import StoreError
 from widgets.forms.fields import DateField
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.rules import MEETING_DATE_ROLE
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
 from widgets.shell.context import app_context
 from widgets.shell.page import app_page
@@ -53,6 +55,9 @@ class PrepApp:
         self.context = app_context(params or {}, root=root)
         self.root = self.context.root
         self.instrument = instrument or load_instrument()
+        # The checklist item checked against the recommended window, found by its role.
+        dated = self.instrument.item_with_role(MEETING_DATE_ROLE)
+        self._meeting_date_id = dated.id if dated is not None else ""
         self.registry = EngagementRegistry(self.root)
         ensure_codebook(self.root, self.instrument)
         self.store = ResponseStore(self.root)
@@ -140,7 +145,7 @@ class PrepApp:
             )
             for form_id in FORMS
         }
-        date_field = self.views["checklist"].fields.get("meeting_date")
+        date_field = self.views["checklist"].fields.get(self._meeting_date_id)
         if date_field is not None:
             date_field.box.children = (*date_field.box.children, self.timing)
         checklist = self.instrument.form("checklist")
@@ -205,7 +210,9 @@ class PrepApp:
         self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
 
     def _timing_check(self) -> TimingCheck | None:
-        field = self.views.get("checklist") and self.views["checklist"].fields.get("meeting_date")
+        field = self.views.get("checklist") and self.views["checklist"].fields.get(
+            self._meeting_date_id
+        )
         if not isinstance(field, DateField) or self.engagement is None:
             return None
         chosen = field.date()
@@ -233,7 +240,7 @@ class PrepApp:
             self.submit_message.value = status_html("Choose an engagement first.", "error")
             return False
         check = self._timing_check()
-        extra = {"meeting_date": check.message} if check and check.blocks_saving else {}
+        extra = {self._meeting_date_id: check.message} if check and check.blocks_saving else {}
         problems = {
             form_id: view.validate(extra if form_id == "checklist" else None)
             for form_id, view in self.views.items()

@@ -1,10 +1,11 @@
-"""Item type -> widget: the one table that turns instrument items into inputs.
+"""Widget kind -> field: how instrument items become inputs on screen.
 
-Each field owns its label, input, counter and message, and converts between the
-widget's value and the text stored in the CSV, so forms never special-case a type.
-Stored values: text as typed; choice and yes/no the choice value; several the chosen
-values joined by ``;`` in instrument order; scale the number; date ``YYYY-MM-DD``;
-tick ``yes``/``no``.
+Which kind of input an item type gets is the item-type table's business
+(:mod:`widgets.instrument.item_types`, column ``widget``); this module only knows how to
+build each kind (``WIDGET_FACTORIES``), and a test fails when the table names a kind
+that has no factory here. Each field owns its label, input, counter and message, and
+converts between the widget's value and the text stored in the CSV with the type's
+encoding from the same table, so forms never special-case a type.
 """
 
 from __future__ import annotations
@@ -17,9 +18,23 @@ from typing import Any
 import ipywidgets as w
 
 from widgets.forms.validation import length_label, text_problem
-from widgets.instrument.model import Item
+from widgets.instrument.item_types import ItemType, item_type
+from widgets.instrument.items import Item
+from widgets.instrument.stored_values import YES_NO
 
-__all__ = ["Field", "FIELD_TYPES", "make_field", "hook_class"]
+__all__ = [
+    "WIDGET_FACTORIES",
+    "ChoiceField",
+    "DateField",
+    "Field",
+    "ScaleField",
+    "SeveralField",
+    "TextAreaField",
+    "TextField",
+    "TickField",
+    "hook_class",
+    "make_field",
+]
 
 Listener = Callable[[], None]
 
@@ -34,6 +49,7 @@ class Field:
 
     def __init__(self, item: Item, *, form_id: str, name: str, show_tip: bool = True):
         self.item = item
+        self.kind: ItemType = item_type(item.type)
         self.form_id = form_id
         self.label = item.text(name)
         self.input = self._build()
@@ -96,9 +112,12 @@ class Field:
 
     def problem(self) -> str | None:
         """What must change before this answer can be saved, or ``None``."""
-        if self.item.required and not self.value():
+        value = self.value()
+        if self.item.required and not value:
             return "This answer is required."
-        return None
+        # Widgets only offer valid answers; this guards a value set from a stale draft.
+        wrong = self.item.problem(value)
+        return f"This answer cannot be saved: {wrong}." if wrong else None
 
     def show_problem(self, message: str | None) -> None:
         if message:
@@ -116,10 +135,12 @@ class Field:
 
 
 class TextField(Field):
-    """Text, long text and meeting notes: a visible counter, nothing cut silently."""
+    """One line of text: a visible counter, nothing cut silently."""
+
+    multiline = False
 
     def _build(self) -> w.Widget:
-        long = self.item.type in ("long_text", "prompt")
+        long = self.multiline
         cls = w.Textarea if long else w.Text
         widget = cls(
             description=self.label + (" *" if self.item.required else ""),
@@ -151,7 +172,7 @@ class TextField(Field):
         super()._changed(_change)
 
     def value(self) -> str:
-        return str(self.input.value)
+        return self.kind.storage.encode(self.input.value)
 
     def set_value(self, value: str) -> None:
         self.input.value = value
@@ -162,14 +183,17 @@ class TextField(Field):
         )
 
 
+class TextAreaField(TextField):
+    """Long text and meeting notes: a few rows high, same counter and checks."""
+
+    multiline = True
+
+
 class ChoiceField(Field):
     """One of a few options (also yes/no): radio buttons, nothing chosen until chosen."""
 
     def _build(self) -> w.Widget:
-        if self.item.type == "yes_no":
-            options = [("Yes", "yes"), ("No", "no")]
-        else:
-            options = [(c.label, c.value) for c in self.item.choices]
+        options = [(c.label, c.value) for c in self.item.options()]
         widget = w.RadioButtons(
             options=options,
             value=None,
@@ -234,10 +258,10 @@ class SeveralField(Field):
             box.observe(callback, names="value")
 
     def value(self) -> str:
-        return ";".join(v for v, box in self.boxes.items() if box.value)
+        return self.kind.storage.encode([v for v, box in self.boxes.items() if box.value])
 
     def set_value(self, value: str) -> None:
-        chosen = set(filter(None, value.split(";")))
+        chosen = set(self.kind.storage.decode(value))
         for v, box in self.boxes.items():
             box.value = v in chosen
 
@@ -258,11 +282,11 @@ class DateField(Field):
         return widget
 
     def value(self) -> str:
-        return self.input.value.isoformat() if self.input.value else ""
+        return self.kind.storage.encode(self.input.value)
 
     def set_value(self, value: str) -> None:
         try:
-            self.input.value = date.fromisoformat(value) if value else None
+            self.input.value = self.kind.storage.decode(value) if value else None
         except ValueError:
             self.input.value = None
 
@@ -271,16 +295,20 @@ class DateField(Field):
 
 
 class TickField(Field):
-    """A tick box (checklist steps, meeting checkpoints)."""
+    """A tick box (checklist steps, meeting checkpoints), stored as yes/no.
+
+    A checkpoint's stored value is the time it was ticked, which the live meeting's view
+    around this field records; the field itself only says whether it is ticked.
+    """
 
     def _build(self) -> w.Widget:
         return w.Checkbox(value=False, description=self.label, indent=False)
 
     def value(self) -> str:
-        return "yes" if self.input.value else "no"
+        return YES_NO.encode(bool(self.input.value))
 
     def set_value(self, value: str) -> None:
-        self.input.value = value == "yes"
+        self.input.value = YES_NO.decode(value)
 
     def problem(self) -> str | None:
         if self.item.required and not self.input.value:
@@ -288,26 +316,25 @@ class TickField(Field):
         return None
 
 
-FIELD_TYPES: dict[str, type[Field]] = {
-    "text": TextField,
-    "long_text": TextField,
-    "prompt": TextField,
-    "choice": ChoiceField,
-    "yes_no": ChoiceField,
-    "scale": ScaleField,
-    "several": SeveralField,
-    "date": DateField,
-    "tick": TickField,
-    "checkpoint": TickField,
+# Widget kind (the item-type table's ``widget`` column) -> the field that shows it.
+WIDGET_FACTORIES: dict[str, type[Field]] = {
+    "text_line": TextField,
+    "text_area": TextAreaField,
+    "radio_buttons": ChoiceField,
+    "scale_buttons": ScaleField,
+    "tick_boxes": SeveralField,
+    "date_picker": DateField,
+    "tick_box": TickField,
 }
 
 
 def make_field(item: Item, *, form_id: str, name: str, show_tip: bool = True) -> Field:
-    """Build the field for ``item``; an unknown type is a bug in the instrument model."""
-    try:
-        cls = FIELD_TYPES[item.type]
-    except KeyError:
+    """Build the field for ``item`` from its type's widget kind in the item-type table."""
+    kind = item_type(item.type).widget
+    factory = WIDGET_FACTORIES.get(kind) if kind is not None else None
+    if factory is None:
         raise ValueError(
-            f"item {item.id!r} has type {item.type!r}; known types: {', '.join(FIELD_TYPES)}"
-        ) from None
-    return cls(item, form_id=form_id, name=name, show_tip=show_tip)
+            f"item {item.id!r} has type {item.type!r}, whose widget kind {kind!r} has no "
+            f"factory; known kinds: {', '.join(WIDGET_FACTORIES)}"
+        )
+    return factory(item, form_id=form_id, name=name, show_tip=show_tip)

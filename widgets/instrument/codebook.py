@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from widgets.instrument.model import CodebookEntry, Instrument, load_instrument
+from widgets.instrument.derived_items import CodebookEntry
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.tables import read_table, write_table
 
 __all__ = ["CODEBOOK_COLUMNS", "codebook_rows", "write_codebook", "ensure_codebook"]

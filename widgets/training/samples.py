@@ -18,7 +18,9 @@ from widgets.apps.meeting.drafts import MeetingDraft, save_meeting_draft, tick_s
 from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds, running_items
 from widgets.apps.meeting.timer import MeetingTimer
 from widgets.clock import utc_now
-from widgets.instrument.model import MEETING_FORM, Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.rules import MEETING_FORM
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.paths import is_training_folder
 from widgets.store.drafts import DraftStore
 from widgets.store.registry import Engagement

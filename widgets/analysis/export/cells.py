@@ -20,13 +20,14 @@ import pandas as pd
 
 from widgets.analysis.export.redact import neutralise
 from widgets.analysis.long_columns import LONG_COLUMNS
+from widgets.instrument.item_types import types_exported_as
 from widgets.store.atomic_file import replace_file
 from widgets.store.csv_codec import encode_rows
 
 __all__ = ["long_rows", "wide_rows", "write_export_csv"]
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_NUMERIC_TYPES = frozenset({"scale", "seconds"})
+_NUMERIC_TYPES = types_exported_as("number")
 
 
 def long_rows(long: pd.DataFrame) -> list[dict[str, str]]:

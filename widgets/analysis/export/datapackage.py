@@ -23,7 +23,8 @@ from widgets.analysis.sources import EXPORT_PACKAGE_NAME
 from widgets.analysis.wide_table import item_kinds
 from widgets.clock import stamp, utc_now
 from widgets.instrument.codebook import CODEBOOK_COLUMNS, codebook_rows
-from widgets.instrument.model import DERIVED_TYPES, ITEM_TYPES, Instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.item_types import DERIVED_TYPES, ITEM_TYPES
 from widgets.store.atomic_file import replace_file
 
 __all__ = ["FORMULA_NOTE", "datapackage", "write_codebook_csv", "write_datapackage"]

@@ -38,7 +38,8 @@ from widgets.analysis.long_table import load_responses
 from widgets.analysis.sources import resolve_sources
 from widgets.analysis.wide_table import SESSION_COLUMNS, wide_sessions
 from widgets.errors import DataError
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.paths import TRAINING_MARKER, is_training_folder
 
 __all__ = [

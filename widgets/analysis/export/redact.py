@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from widgets.analysis.sources import resolve_sources
-from widgets.instrument.model import FREE_TEXT_TYPES, Instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.item_types import FREE_TEXT_TYPES
 from widgets.store.tables import read_table
 
 __all__ = [

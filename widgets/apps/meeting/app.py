@@ -32,14 +32,14 @@ from typing import Any
 import ipywidgets as w
 
 from widgets.apps.meeting.card import SharedPrep
-from widgets.apps.meeting.followup import FOLLOWUP_CONTEXT
 from widgets.apps.meeting.screen import MeetingScreen
 from widgets.apps.meeting.session import MeetingSession
 from widgets.apps.meeting.timer import MeetingTimer
 from widgets.apps.meeting.views import CheckpointView, PromptView, close_tree
 from widgets.clock import utc_now
 from widgets.ids import InvalidEngagementId
-from widgets.instrument.model import Instrument, load_instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.context import app_context
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_from_link
@@ -49,7 +49,7 @@ from widgets.store.records import Submission
 from widgets.store.registry import Engagement, EngagementRegistry, UnknownEngagement
 from widgets.store.responses import ResponseStore
 
-__all__ = ["FOLLOWUP_CONTEXT", "MeetingApp", "build_meeting_app"]
+__all__ = ["MeetingApp", "build_meeting_app"]
 
 Clock = Callable[[], datetime]
 

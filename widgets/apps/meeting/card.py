@@ -11,12 +11,14 @@ page, not merely hidden.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import ipywidgets as w
 
-from widgets.instrument.model import NEVER_SHAREABLE, Form
+from widgets.instrument.content import CardRow
+from widgets.instrument.model import Form
+from widgets.instrument.rules import NEVER_SHAREABLE, fill_name
 from widgets.store.responses import ResponseStore
 
 __all__ = [
@@ -65,23 +67,28 @@ def load_shared_prep(
     )
 
 
-def _labels(prep_form: Form, item_id: str, stored: str) -> list[str]:
-    try:
-        item = prep_form.item(item_id)
-    except KeyError:
-        return [stored] if stored else []
-    by_value = {c.value: c.label for c in item.options()}
-    return [by_value.get(v, v) for v in stored.split(";") if v]
-
-
-def _who(lead: str, name: str) -> str:
-    # From the stable choice values, not the labels: the labels speak to the coachee ("You
-    # lead"), while the card is read by the coach, in front of the manager.
-    if lead == "coachee":
-        return f"{name}, with the coach supporting"
-    if lead == "coach":
-        return "The coach"
-    return "Not decided in prep"
+def _row_text(row: CardRow, prep_form: Form, shared: SharedPrep, name: str) -> str:
+    """A card row's answers as text: choices by their card wording (or label), in order."""
+    pieces: list[str] = []
+    for answer in row.items:
+        stored = shared.get(answer.id)
+        if not stored:
+            if answer.unanswered:
+                pieces.append(fill_name(answer.unanswered, name))
+            continue
+        try:
+            labels = {c.value: c.label for c in prep_form.item(answer.id).options()}
+        except KeyError:
+            labels = {}
+        if not labels:
+            pieces.append(stored)
+            continue
+        for value in filter(None, stored.split(";")):
+            says = answer.says.get(value)
+            pieces.append(fill_name(says, name) if says else labels.get(value, value))
+    if row.layout == "list":
+        return "\n".join(f"• {piece}" for piece in pieces)
+    return " — ".join(pieces)
 
 
 def _row(label: str, text: str, css: str) -> str:
@@ -92,8 +99,15 @@ def _row(label: str, text: str, css: str) -> str:
     )
 
 
-def facilitator_card_html(first_name: str, prep_form: Form, shared: SharedPrep | None) -> str:
-    """The card as HTML; ``shared`` must already be reduced by :func:`load_shared_prep`."""
+def facilitator_card_html(
+    first_name: str,
+    prep_form: Form,
+    shared: SharedPrep | None,
+    *,
+    card_rows: Sequence[CardRow],
+) -> str:
+    """The card as HTML; ``shared`` must already be reduced by :func:`load_shared_prep`;
+    ``card_rows`` are the instrument's (``Instrument.card``, meeting.yaml ``card``)."""
     name = first_name.strip() or "the coachee"
     title = f"<div class='kit-card-title'>Meeting with {html.escape(name)}</div>"
     if shared is None:
@@ -107,27 +121,22 @@ def facilitator_card_html(first_name: str, prep_form: Form, shared: SharedPrep |
     if leaked:
         # A programming error, never a coach's: refuse rather than show private answers.
         raise ValueError(f"facilitator card given items that are not shareable: {sorted(leaked)}")
-    asks = _labels(prep_form, "asks", shared.get("asks"))
-    if shared.get("asks_other"):
-        asks.append(shared.get("asks_other"))
-    rows = [
-        _row("Success looks like", shared.get("success"), "success"),
-        _row("Asks of the manager", "\n".join(f"• {a}" for a in asks), "asks"),
-    ]
-    if shared.get("share_topics"):
-        rows.append(_row("Happy to talk about", shared.get("share_topics"), "share_topics"))
-    opening = _who(shared.get("opening_lead"), name)
-    if shared.get("opening_plan"):
-        opening += f" — {shared.get('opening_plan')}"
-    closing = _who(shared.get("closing_lead"), name)
-    if shared.get("closing_plan"):
-        closing += f" — {shared.get('closing_plan')}"
-    rows += [_row("Opens", opening, "opening"), _row("Closes", closing, "closing")]
+    rows = []
+    for row in card_rows:
+        text = _row_text(row, prep_form, shared, name)
+        if text or not row.hide_when_empty:
+            rows.append(_row(row.heading, text, row.hook))
     return f"<div class='kit-card'>{title}{''.join(rows)}</div>"
 
 
-def facilitator_card(first_name: str, prep_form: Form, shared: SharedPrep | None) -> w.HTML:
+def facilitator_card(
+    first_name: str,
+    prep_form: Form,
+    shared: SharedPrep | None,
+    *,
+    card_rows: Sequence[CardRow],
+) -> w.HTML:
     """The card as a widget, with the ``kit-facilitator-card`` hook."""
-    card = w.HTML(facilitator_card_html(first_name, prep_form, shared))
+    card = w.HTML(facilitator_card_html(first_name, prep_form, shared, card_rows=card_rows))
     card.add_class("kit-facilitator-card")
     return card

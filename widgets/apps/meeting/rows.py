@@ -13,7 +13,9 @@ from typing import Protocol
 
 from widgets.apps.meeting.plan import section_of_form
 from widgets.apps.meeting.timer import MeetingTimer
-from widgets.instrument.model import MEETING_FORM, Form, derived_meeting_items
+from widgets.instrument.derived_items import derived_meeting_items
+from widgets.instrument.model import Form
+from widgets.instrument.rules import MEETING_FORM
 from widgets.store.records import Answer
 
 __all__ = ["MeetingNotes", "corrected_answers", "meeting_answers"]

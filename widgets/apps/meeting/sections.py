@@ -17,15 +17,14 @@ from widgets.apps.meeting.followup import earlier_html
 from widgets.apps.meeting.plan import running_items, section_of_form
 from widgets.apps.meeting.timer import MeetingTimer, format_seconds
 from widgets.apps.meeting.views import CheckpointView, PromptView, close_tree, notice
-from widgets.instrument.model import Form, Item
+from widgets.instrument.content import FollowupContext, HuddleReminder
+from widgets.instrument.items import Item
+from widgets.instrument.model import Form
+from widgets.instrument.rules import fill_name
 
-__all__ = ["HUDDLE_REMINDER", "MeetingSections"]
+__all__ = ["MeetingSections"]
 
 # Shown at the end of the close part: the coach and coachee stay on after the manager.
-HUDDLE_REMINDER = (
-    "Huddle: once the manager has left, stay on with {name} for a short huddle, then open "
-    "the debrief from the link that appears after End."
-)
 
 
 class MeetingSections:
@@ -45,6 +44,8 @@ class MeetingSections:
         name: str,
         pending: dict[str, str],
         earlier: dict[str, str],
+        followup: FollowupContext,
+        huddle: HuddleReminder,
         stamp: Callable[[], str],
         on_change: Callable[[], None],
         locked: Callable[[], bool],
@@ -56,6 +57,8 @@ class MeetingSections:
         self.name = name
         self.pending = pending
         self.earlier = earlier
+        self.followup = followup
+        self.huddle = huddle
         self._stamp = stamp
         self._on_change = on_change
         self._locked = locked
@@ -114,8 +117,8 @@ class MeetingSections:
                 parts.append(self._checkpoint_view(item).box)
             else:  # pragma: no cover - the instrument only has these two in the meeting
                 raise ValueError(f"meeting item {item.id!r} has unsupported type {item.type!r}")
-        if section.id == "close":
-            reminder = w.HTML(notice(HUDDLE_REMINDER.format(name=self.name)))
+        if section.id == self.huddle.section:
+            reminder = w.HTML(notice(fill_name(self.huddle.during, self.name)))
             reminder.add_class("kit-huddle-reminder")
             parts.append(reminder)
         block = w.VBox(parts, layout=w.Layout(display="none"))
@@ -129,7 +132,9 @@ class MeetingSections:
         return block
 
     def _prompt_view(self, item: Item) -> PromptView:
-        view = PromptView(item, name=self.name, earlier_html=earlier_html(item.id, self.earlier))
+        view = PromptView(
+            item, name=self.name, earlier_html=earlier_html(item.id, self.earlier, self.followup)
+        )
         view.set_state(self.pending.get(item.id, ""), self.pending.get(f"{item.id}_asked") == "yes")
         # Listeners only after the saved values are in: filling a part is not typing.
         view.field.on_change(self._on_change)

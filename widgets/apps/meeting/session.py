@@ -31,7 +31,8 @@ from widgets.apps.meeting.sections import MeetingSections
 from widgets.apps.meeting.timer import MeetingTimer, TimerError
 from widgets.clock import local_time
 from widgets.errors import StoreError
-from widgets.instrument.model import MEETING_FORM, Instrument
+from widgets.instrument.instrument import Instrument
+from widgets.instrument.rules import MEETING_FORM, fill_name
 from widgets.shell.context import AppContext
 from widgets.store.drafts import DraftStore
 from widgets.store.records import Submission
@@ -90,7 +91,9 @@ class MeetingSession:
         eid, name = self.engagement.engagement_id, self.engagement.first_name
         prep_form = self.instrument.form("prep")
         self.shared_prep = load_shared_prep(self.store, prep_form, eid, self.meeting_number)
-        self.screen.card_box.children = (facilitator_card(name, prep_form, self.shared_prep),)
+        self.screen.card_box.children = (
+            facilitator_card(name, prep_form, self.shared_prep, card_rows=self.instrument.card),
+        )
         second = self.meeting_number == 2
         earlier = earlier_notes(self.store, self.instrument, eid) if second else {}
         self.saved: Submission | None = self.store.latest(eid, MEETING_FORM, self.meeting_number)
@@ -110,6 +113,8 @@ class MeetingSession:
             name=name,
             pending=pending,
             earlier=earlier,
+            followup=self.instrument.followup_context,
+            huddle=self.instrument.huddle_reminder,
             stamp=lambda: tick_stamp(self.clock()),
             on_change=self._autosave,
             locked=self._locked,
@@ -280,10 +285,12 @@ class MeetingSession:
             for s in self.form.sections_for(self.meeting_number)
             if f"{s.id}_budget_seconds" in values
         ]
+        huddle = self.instrument.huddle_reminder
         self.screen.ended_html.value = (
             f"<div class='kit-notice kit-notice-ok' role='status'>{html.escape(lead)} "
-            f"Stay on with {html.escape(name)} for the huddle, then "
-            f"<a class='kit-action-debrief' href='{html.escape(link)}'>open the debrief</a>."
+            f"{html.escape(fill_name(huddle.after_end, name))} "
+            f"<a class='kit-action-debrief' href='{html.escape(link)}'>"
+            f"{html.escape(huddle.debrief_link)}</a>."
             "</div>" + timings_html(parts, values, meeting_total_seconds(self.form))
         )
         self.screen.say_status(lead, "ok")

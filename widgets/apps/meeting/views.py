@@ -16,7 +16,8 @@ import ipywidgets as w
 
 from widgets.clock import local_time
 from widgets.forms.fields import Field, hook_class, make_field
-from widgets.instrument.model import MEETING_FORM, Item
+from widgets.instrument.items import Item
+from widgets.instrument.rules import MEETING_FORM
 
 __all__ = ["CheckpointView", "PromptView", "close_tree", "notice"]
 

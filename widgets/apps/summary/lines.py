@@ -1,8 +1,9 @@
 """Which lines the coachee's recap may offer: shareable items only, off-limits held back.
 
 Coaching is confidential, so the recap is built from an explicit list of items that are
-meant to be shared, never from "everything except the private ones": a new item added to
-the instrument stays out until someone decides it belongs here. What goes in:
+meant to be shared (the instrument's ``summary``, in debrief.yaml), never from
+"everything except the private ones": a new item added to the instrument stays out until
+someone decides it belongs here. What goes in:
 
 * from the prep of that meeting: what success looks like (``success``), the asks of the
   manager (``asks``, one line per ask, by its label) and ``asks_other``;
@@ -35,12 +36,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from widgets.instrument.model import NEVER_SHAREABLE, Instrument
+from widgets.instrument.instrument import Instrument
 from widgets.store.responses import ResponseStore
 
 __all__ = [
-    "HEADINGS",
-    "SHARED_ITEMS",
     "SummaryLine",
     "SummarySources",
     "load_sources",
@@ -48,57 +47,6 @@ __all__ = [
     "summary_lines",
 ]
 
-HEADINGS = {
-    "wanted": "What you wanted from this meeting",
-    "heard_1": "Strengths your manager described",
-    "heard_2": "What your manager has seen since the first meeting",
-    "next": "Agreed next steps",
-}
-
-# (form, item_id, meetings, heading key, lead-in). The only items a recap may use.
-SHARED_ITEMS: tuple[tuple[str, str, tuple[int, ...], str, str], ...] = (
-    ("prep", "success", (1, 2), "wanted", "Success for you"),
-    ("prep", "asks", (1, 2), "wanted", "You asked your manager for"),
-    ("prep", "asks_other", (1, 2), "wanted", "You also asked"),
-    ("meeting", "strengths_best", (1,), "heard_1", "You at your very best"),
-    ("meeting", "strengths_impact", (1,), "heard_1", "Where you have the most impact"),
-    ("meeting", "strengths_values", (1,), "heard_1", "How you live the values"),
-    ("meeting", "strengths_superpower", (1,), "heard_1", "Your superpower"),
-    ("meeting", "followup_progress", (2,), "heard_2", "Progress seen"),
-    ("meeting", "followup_changes", (2,), "heard_2", "Changes noticed"),
-    ("meeting", "followup_plan", (2,), "heard_2", "Keeping it going after coaching"),
-    ("debrief", "use_of_info", (1, 2), "next", "What you will do with it"),
-    ("debrief", "priorities_note", (1, 2), "next", "Coaching priorities"),
-    ("debrief", "go_deeper", (1, 2), "next", "Next coaching session"),
-)
-
-_NEVER_IN_A_RECAP = NEVER_SHAREABLE | {
-    "insights_value",
-    "insights_gift",
-    "insights_blindspot",
-    "insights_handover",
-    "goals_notes",
-    "followup_challenges",
-    "feeling",
-    "feeling_note",
-    "stood_out_coachee",
-    "stood_out_coach",
-}
-# Checked at import, so an edit to the list above cannot ship a leak.
-_LEAKS = {item for _f, item, *_rest in SHARED_ITEMS} & _NEVER_IN_A_RECAP
-if _LEAKS:  # pragma: no cover - a programming error, caught by any test run
-    raise RuntimeError(f"summary.SHARED_ITEMS names confidential items: {sorted(_LEAKS)}")
-
-_GO_DEEPER = {
-    "yes": "we go deeper on what we heard.",
-    "no": "we carry on with the current coaching plan.",
-    "not_sure": "we decide together whether to go deeper on it.",
-}
-_PRIORITIES = {
-    "no": "they stay as they are.",
-    "not_sure": "we decide in the next session whether they change.",
-    "yes": "they change.",
-}
 # An off-limits "topic" shorter than this would hold back lines for a common word.
 _MIN_TERM = 4
 
@@ -146,35 +94,32 @@ def _mentions(text: str, terms: Iterable[str]) -> bool:
 def summary_lines(
     instrument: Instrument, meeting_number: int, sources: SummarySources
 ) -> tuple[tuple[SummaryLine, ...], int]:
-    """The lines a recap may offer, in order, and how many were held back as off limits."""
-    asks_item = next(
-        (i for i in instrument.form("prep").all_items if i.id == "asks"),
-        None,
-    )
-    ask_labels = {c.value: c.label for c in asks_item.choices} if asks_item else {}
+    """The lines a recap may offer, in order, and how many were held back as off limits.
+
+    Which items, under which heading and lead-in, is the instrument's ``summary``
+    (debrief.yaml): a ``several`` item gives one line per chosen value (key
+    ``<item>-<value>``), a choice is shown by its ``says`` sentence or its label.
+    """
     by_form = {"prep": sources.prep, "meeting": sources.meeting, "debrief": sources.debrief}
     terms = off_limits_terms(sources.off_limits)
     candidates: list[SummaryLine] = []
-    for form, item_id, meetings, heading_key, lead in SHARED_ITEMS:
-        if meeting_number not in meetings:
+    for heading, line in instrument.summary.lines():
+        form = next(f for f in instrument.forms.values() if f.has_item(line.item))
+        if meeting_number not in form.meetings_of(line.item):
             continue
-        heading = HEADINGS[heading_key]
-        value = (by_form[form].get(item_id) or "").strip()
-        if item_id == "asks":
-            for ask in filter(None, value.split(";")):
-                label = ask_labels.get(ask, ask)
-                candidates.append(SummaryLine(f"asks-{ask}", heading, lead, label))
+        item, answers = form.item(line.item), by_form[form.id]
+        labels = {c.value: c.label for c in item.options()}
+        value = (answers.get(line.item) or "").strip()
+        if item.type == "several":
+            for chosen in filter(None, value.split(";")):
+                text = labels.get(chosen, chosen)
+                candidates.append(SummaryLine(f"{line.item}-{chosen}", heading, line.lead, text))
             continue
-        if item_id == "priorities_note":
-            change = sources.debrief.get("priorities_change", "")
-            text = value or _PRIORITIES.get(change, "")
-            if text:
-                candidates.append(SummaryLine(item_id, heading, lead, text))
-            continue
-        if item_id == "go_deeper":
-            value = _GO_DEEPER.get(value, "")
-        if value:
-            candidates.append(SummaryLine(item_id, heading, lead, value))
+        text = line.says.get(value, "") if line.says else labels.get(value, value)
+        if not text and line.if_empty is not None:
+            text = line.if_empty.says.get(answers.get(line.if_empty.item, ""), "")
+        if text:
+            candidates.append(SummaryLine(line.item, heading, line.lead, text))
     offered = tuple(line for line in candidates if not _mentions(line.plain(), terms))
     return offered, len(candidates) - len(offered)
 

@@ -17,7 +17,7 @@ import ipywidgets as w
 
 from widgets.apps.summary.documents import data_link, keep_copies, render_html, render_markdown
 from widgets.apps.summary.lines import SummaryLine, load_sources, summary_lines
-from widgets.instrument.model import Instrument
+from widgets.instrument.instrument import Instrument
 from widgets.paths import private_dir
 from widgets.store.drafts import DraftStore
 from widgets.store.responses import ResponseStore
