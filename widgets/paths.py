@@ -4,6 +4,12 @@ Kernels started by Voila run in the notebook's folder, so nothing may be resolve
 relative to the working directory: the data root is either the folder named by
 ``ALIGNMENT_KIT_EXPORTS`` (tests and training use their own) or ``exports/`` at the
 repository root.
+
+A data folder that is missing is an error, never silently recreated: an unmounted
+drive or a mistyped ``ALIGNMENT_KIT_EXPORTS`` would otherwise collect saves where
+nobody looks, each one reported as done. The only folders the kit creates on its
+own are the repository's ``exports/`` on first run and a training folder it is
+asked to set up; both, and everything below them, are private to the owner (0700).
 """
 
 from __future__ import annotations
@@ -11,10 +17,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from widgets.errors import StateError, StoreError
+
 __all__ = [
     "EXPORTS_ENV",
     "REPO_ROOT",
     "TRAINING_MARKER",
+    "DataFolderMissing",
+    "NotATrainingFolder",
+    "check_data_folder",
+    "configured_exports_path",
     "exports_dir",
     "private_dir",
     "is_training_folder",
@@ -30,34 +42,88 @@ _MARKER_TEXT = (
 )
 
 
-def exports_dir() -> Path:
-    """Return the data root, creating it if needed.
+class DataFolderMissing(StoreError):
+    """A data folder the kit was pointed at does not exist (deleted, unmounted, mistyped)."""
 
-    Read on every call (not at import) so that a preheated Voila kernel and a test
-    that changes the environment both see the current setting.
-    """
+
+class NotATrainingFolder(StateError):
+    """A folder the kit did not create for training is refused as one (nothing deleted)."""
+
+
+def configured_exports_path() -> Path:
+    """Where the data root is set to be, without creating or checking it."""
     configured = os.environ.get(EXPORTS_ENV, "").strip()
     root = Path(configured).expanduser() if configured else REPO_ROOT / "exports"
-    root = root.resolve()
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+    return root.resolve()
+
+
+def check_data_folder(folder: Path) -> Path:
+    """Return ``folder`` if it is an existing folder, else raise DataFolderMissing."""
+    if folder.is_dir():
+        return folder
+    raise DataFolderMissing(
+        f"The data folder {folder} does not exist (deleted, moved, or on a drive that is "
+        "not connected), so nothing was read or saved there.",
+        fix=f"Reconnect the drive or create the folder (mkdir -p '{folder}'), or set "
+        f"{EXPORTS_ENV} to the folder that holds the kit's data, then try again.",
+    )
+
+
+def exports_dir() -> Path:
+    """Return the data root; only the repository's own ``exports/`` is ever created.
+
+    Read on every call (not at import) so that a preheated Voila kernel and a test
+    that changes the environment both see the current setting. A configured
+    ``ALIGNMENT_KIT_EXPORTS`` that does not exist raises DataFolderMissing.
+    """
+    root = configured_exports_path()
+    if not os.environ.get(EXPORTS_ENV, "").strip() and not root.exists():
+        os.mkdir(root, 0o700)  # first run: the repository's default folder
+    return check_data_folder(root)
 
 
 def private_dir(root: Path | None = None) -> Path:
     """Return the folder for data that never leaves the coach's machine.
 
     The engagement registry (names) and drafts live here; program exports never read it.
+    Created (0700) inside an existing data root; a missing root raises DataFolderMissing.
     """
-    folder = (root or exports_dir()) / "private"
-    folder.mkdir(parents=True, exist_ok=True)
+    base = check_data_folder(Path(root) if root is not None else exports_dir())
+    folder = base / "private"
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        # A folder the kit may not write to is still read; a write into it fails
+        # later, with the store's own message.
+        pass
     return folder
 
 
 def mark_training_folder(root: Path) -> None:
-    """Mark a folder as training data, so exports refuse it and reset may empty it."""
+    """Mark a folder the kit has just set up for training, so exports refuse it and
+    reset may empty it.
+
+    Only an empty folder (one the kit has just created) is marked: marking a folder
+    that already holds something (real exports, or a parent of them) would license
+    Reset to delete it. Such a folder raises NotATrainingFolder.
+    """
     marker = root / TRAINING_MARKER
-    if not marker.exists():
-        marker.write_text(_MARKER_TEXT, encoding="utf-8")
+    if marker.exists():
+        return
+    if any(root.iterdir()):
+        raise NotATrainingFolder(
+            f"{root} already holds files and is not a training folder, so the kit will "
+            "not use it for training data (Reset would delete what it holds).",
+            fix="Point the training folder (ALIGNMENT_KIT_TRAINING_DIR) at a new or empty folder.",
+        )
+    try:
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # marked by another kernel at the same moment
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(_MARKER_TEXT)
 
 
 def is_training_folder(folder: Path) -> bool:

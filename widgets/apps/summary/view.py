@@ -414,7 +414,7 @@ class SummaryView:
         markdown, page = self.markdown(), self.html()
         saved = ""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             replace_file(self.folder / f"{self.basename}.md", markdown)
             replace_file(self.folder / f"{self.basename}.html", page)
             saved = "A copy is kept in the coach's private summaries folder."
