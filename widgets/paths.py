@@ -26,6 +26,7 @@ __all__ = [
     "DataFolderMissing",
     "NotATrainingFolder",
     "check_data_folder",
+    "training_entries_to_reset",
     "configured_exports_path",
     "exports_dir",
     "private_dir",
@@ -46,8 +47,24 @@ class DataFolderMissing(StoreError):
     """A data folder the kit was pointed at does not exist (deleted, unmounted, mistyped)."""
 
 
-class NotATrainingFolder(StateError):
+class NotATrainingFolder(StateError, RuntimeError):
     """A folder the kit did not create for training is refused as one (nothing deleted)."""
+
+
+# What the kit itself writes in a data root; a training folder holding anything else
+# holds someone's own files, which Reset must not delete.
+_KIT_ENTRIES = frozenset(
+    {
+        TRAINING_MARKER,
+        "responses.csv",
+        "codebook.csv",
+        "index",
+        "private",
+        ".kit-cache",
+        ".store.lock",
+        ".store.pending",
+    }
+)
 
 
 def configured_exports_path() -> Path:
@@ -129,3 +146,52 @@ def mark_training_folder(root: Path) -> None:
 def is_training_folder(folder: Path) -> bool:
     """True for a folder that holds training data (it carries the marker file)."""
     return (folder / TRAINING_MARKER).exists()
+
+
+def training_entries_to_reset(root: Path) -> list[Path]:
+    """What Reset may delete in ``root``; raises NotATrainingFolder (nothing deleted) unless
+    every entry is training data the kit wrote.
+
+    Refused: a folder without the kit's marker; the real exports folder or any folder
+    that contains it (even if marked, e.g. by hand); a folder holding anything the kit
+    does not write there (someone's own files). A marked training folder nested inside
+    (the walkthrough's) passes the same checks.
+    """
+    root = root.resolve()
+    exports = configured_exports_path()
+    if root == exports or exports.is_relative_to(root):
+        raise NotATrainingFolder(
+            f"{root} is not a training folder: it is, or contains, the real exports "
+            f"folder ({exports}); nothing was deleted.",
+            fix="Set ALIGNMENT_KIT_TRAINING_DIR to a folder of its own, outside the exports "
+            "folder, and reset that.",
+        )
+    if not is_training_folder(root):
+        raise NotATrainingFolder(
+            f"{root} is not a training folder the kit set up (it has no {TRAINING_MARKER} "
+            "file); nothing was deleted.",
+            fix="Reset only empties the training folder the kit created; delete other "
+            "folders yourself if you mean to.",
+        )
+    entries = []
+    foreign = []
+    for child in sorted(root.iterdir()):
+        if child.name == TRAINING_MARKER:
+            continue
+        if child.is_dir() and not child.is_symlink() and is_training_folder(child):
+            training_entries_to_reset(child)
+        elif child.name not in _KIT_ENTRIES and not _is_temporary(child.name):
+            foreign.append(child.name)
+        entries.append(child)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+        raise NotATrainingFolder(
+            f"{root} holds files the kit did not write there ({shown}); nothing was deleted.",
+            fix="Move those files out of the training folder, then reset again.",
+        )
+    return entries
+
+
+def _is_temporary(name: str) -> bool:
+    """A replace_file temporary left by a killed process (``.<name>.<random>.tmp``)."""
+    return name.startswith(".") and name.endswith(".tmp")
