@@ -95,7 +95,10 @@ def exports_dir() -> Path:
     """
     root = configured_exports_path()
     if not os.environ.get(EXPORTS_ENV, "").strip() and not root.exists():
-        os.mkdir(root, 0o700)  # first run: the repository's default folder
+        try:
+            os.mkdir(root, 0o700)  # first run: the repository's default folder
+        except FileExistsError:
+            pass  # made by another kernel at the same moment
     return check_data_folder(root)
 
 
@@ -155,7 +158,7 @@ def training_entries_to_reset(root: Path) -> list[Path]:
     Refused: a folder without the kit's marker; the real exports folder or any folder
     that contains it (even if marked, e.g. by hand); a folder holding anything the kit
     does not write there (someone's own files). A marked training folder nested inside
-    (the walkthrough's) passes the same checks.
+    (the walkthrough's) or a folder of kit data (its made-up program) is part of it.
     """
     root = root.resolve()
     exports = configured_exports_path()
@@ -173,16 +176,8 @@ def training_entries_to_reset(root: Path) -> list[Path]:
             fix="Reset only empties the training folder the kit created; delete other "
             "folders yourself if you mean to.",
         )
-    entries = []
-    foreign = []
-    for child in sorted(root.iterdir()):
-        if child.name == TRAINING_MARKER:
-            continue
-        if child.is_dir() and not child.is_symlink() and is_training_folder(child):
-            training_entries_to_reset(child)
-        elif child.name not in _KIT_ENTRIES and not _is_temporary(child.name):
-            foreign.append(child.name)
-        entries.append(child)
+    entries = [child for child in sorted(root.iterdir()) if child.name != TRAINING_MARKER]
+    foreign = _foreign_entries(root)
     if foreign:
         shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
         raise NotATrainingFolder(
@@ -190,6 +185,23 @@ def training_entries_to_reset(root: Path) -> list[Path]:
             fix="Move those files out of the training folder, then reset again.",
         )
     return entries
+
+
+def _foreign_entries(folder: Path, depth: int = 0) -> list[str]:
+    """Names under ``folder`` the kit does not write in a data root.
+
+    A subfolder of kit data (the walkthrough's own folder, its made-up program) is
+    part of the training data when everything in it is, too.
+    """
+    foreign = []
+    for child in sorted(folder.iterdir()):
+        if child.name in _KIT_ENTRIES or _is_temporary(child.name):
+            continue
+        nested = child.is_dir() and not child.is_symlink() and depth < 3
+        if nested and not _foreign_entries(child, depth + 1):
+            continue
+        foreign.append(child.name)
+    return foreign
 
 
 def _is_temporary(name: str) -> bool:
