@@ -208,6 +208,7 @@ def main() -> None:
             f"{sum(len(a.value) for a in prep_answers()) / 1000:.1f} kB of text\n"
         )
 
+        (work / "empty").mkdir()
         empty = ResponseStore(work / "empty")
         on_empty = time_submits(empty, args.submissions)
         print(f"empty store           {summary(on_empty)}")

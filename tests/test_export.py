@@ -25,6 +25,7 @@ START = date(2024, 12, 7)
 @pytest.fixture
 def source(tmp_path: Path) -> tuple[Path, str, str]:
     root = tmp_path / "coach"
+    root.mkdir()
     yes = engagement(root, "Quorvelle", START, coach="Brannoch Vey", program="P1", cohort="C1")
     no = engagement(root, "Ysoldra", START, coach="Maddrick Soll", program="P1", cohort="C2")
     for e, consent in ((yes, "yes"), (no, "no")):

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from widgets.apps.home import HomeApp, build_home_app
+from widgets.paths import mark_training_folder
 from widgets.store.drafts import DraftStore
 from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
@@ -107,6 +108,7 @@ def test_each_step_links_to_its_page_for_that_engagement(exports: Path):
 def test_training_mode_links_stay_in_training(tmp_path: Path):
     training = tmp_path / "training"
     training.mkdir()
+    mark_training_folder(training)  # as the kit does when it sets a training folder up
     eid = EngagementRegistry(training).create(first_name="Test", start_date=date(2026, 9, 1))
     app = HomeApp(root=training, params={"training": "1"})
     row = html.unescape(row_of(app, eid.engagement_id))

@@ -43,6 +43,7 @@ def save(
 
 
 def engagement(root: Path, name: str = "Quorvelle", start: date = date(2025, 1, 10), **kw: str):
+    root.mkdir(exist_ok=True)  # the kit never creates a missing data folder itself
     return EngagementRegistry(root).create(first_name=name, start_date=start, **kw)
 
 

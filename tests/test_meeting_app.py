@@ -13,6 +13,7 @@ from tests.fake_clock import FakeClock
 from widgets.apps.meeting.app import MeetingApp
 from widgets.instrument.derived_items import derived_meeting_items
 from widgets.instrument.yaml_loading import load_instrument
+from widgets.shell.context import training_dir
 from widgets.store.records import Answer
 from widgets.store.registry import EngagementRegistry
 from widgets.store.responses import ResponseStore
@@ -433,6 +434,7 @@ def test_meeting_two_without_meeting_one_notes_says_so(exports: Path):
 def test_training_mode_is_kept_in_the_debrief_link(exports: Path, tmp_path: Path, monkeypatch):
     training = tmp_path / "training"
     monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(training))
+    training_dir()  # the kit sets the training folder up before anything is saved there
     eid = engagement(training)
     clock = FakeClock(T0)
     app = MeetingApp(params={"engagement": eid, "training": "1"}, clock=clock)

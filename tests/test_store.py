@@ -277,6 +277,7 @@ def test_the_environment_decides_the_root_whatever_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = tmp_path / "kit-data"
+    data.mkdir()
     elsewhere = tmp_path / "notebooks"
     elsewhere.mkdir()
     monkeypatch.setenv("ALIGNMENT_KIT_EXPORTS", str(data))
@@ -455,6 +456,8 @@ def test_rows_appended_by_another_tool_are_found(store: ResponseStore) -> None:
 
 
 def test_a_replaced_file_is_reindexed(tmp_path: Path) -> None:
+    (tmp_path / "here").mkdir()
+    (tmp_path / "there").mkdir()
     here = ResponseStore(tmp_path / "here")
     there = ResponseStore(tmp_path / "there")
     save(here, answers=[Answer("s", "a", "text", "here")])

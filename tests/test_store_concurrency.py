@@ -95,7 +95,9 @@ def test_processes_saving_at_once_lose_nothing_and_never_interleave(tmp_path: Pa
         assert all(len(s.answers) == ROWS for s in history)
 
 
-# A writer that never stops: large rows (many pages per write) with newlines and quotes.
+# A writer that never stops: large submissions (many pages per write, each answer under
+# the store's size cap) with newlines and quotes.
+WRITER_ITEMS = 24
 WRITER = """
 import sys
 from pathlib import Path
@@ -103,18 +105,20 @@ from widgets.store.records import Answer
 from widgets.store.responses import ResponseStore
 
 store = ResponseStore(Path(sys.argv[1]))
-big = ('he said "stop"\\r\\n' + "x" * 70 + "\\n") * 550
+big = ('he said "stop"\\r\\n' + "x" * 70 + "\\n") * 180
 n = 0
 while True:
     store.submit(
         engagement_id="e-00000000beef",
         form="meeting" if n % 2 else "prep",
         meeting_number=1,
-        answers=[Answer("s", f"item_{i}", "long_text", f"{n}-{i} " + big) for i in range(8)],
+        answers=[
+            Answer("s", f"item_{i}", "long_text", f"{n}-{i} " + big) for i in range(WRITER_ITEMS)
+        ],
         instrument_version="1.0",
     )
     n += 1
-"""
+""".replace("WRITER_ITEMS", str(WRITER_ITEMS))
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -148,7 +152,7 @@ def test_a_writer_killed_at_random_moments_leaves_only_whole_submissions(tmp_pat
     assert list(frame["value"]) == [row["value"] for row in rows]
 
     per_session = Counter(row["session_id"] for row in rows)
-    assert set(per_session.values()) == {8}, "a submission is missing rows"
+    assert set(per_session.values()) == {WRITER_ITEMS}, "a submission is missing rows"
     with open(tmp_path / "index" / "e-00000000beef.csv", newline="", encoding="utf-8") as handle:
         indexed = {row["session_id"]: int(row["rows"]) for row in csv.DictReader(handle)}
     assert indexed == dict(per_session)

@@ -115,3 +115,60 @@ def test_analysis_in_training_mode_reads_only_training_data(exports, training):
     assert practice.data.synthetic  # the training folder is empty: no real sessions shown
     real_ids = set(real.data.sessions["engagement_id"])
     assert not real_ids & set(practice.data.sessions["engagement_id"])
+
+
+def test_reset_refuses_a_marked_folder_that_holds_the_real_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = tmp_path / "kit-data"
+    exports = parent / "exports"
+    exports.mkdir(parents=True)
+    (exports / "responses.csv").write_text("real\n")
+    monkeypatch.setenv("ALIGNMENT_KIT_EXPORTS", str(exports))
+    (parent / TRAINING_MARKER).write_text("marked by hand\n")
+    before = tree_digest(parent)
+
+    with pytest.raises(RuntimeError, match="contains, the real exports") as refused:
+        reset_training(parent)
+
+    assert "ALIGNMENT_KIT_TRAINING_DIR" in str(refused.value)
+    assert tree_digest(parent) == before
+
+
+def test_the_training_folder_cannot_be_set_to_a_parent_of_the_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = tmp_path / "kit-data"
+    exports = parent / "exports"
+    exports.mkdir(parents=True)
+    (exports / "responses.csv").write_text("real\n")
+    monkeypatch.setenv("ALIGNMENT_KIT_EXPORTS", str(exports))
+    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(parent))
+
+    with pytest.raises(RuntimeError, match="already holds files") as refused:
+        training_dir()
+
+    assert "new or empty folder" in str(refused.value)
+    assert not is_training_folder(parent)
+    assert (exports / "responses.csv").read_text() == "real\n"
+
+
+def test_reset_refuses_an_unmarked_folder_and_one_holding_other_files(
+    exports: Path, training: Path
+) -> None:
+    unmarked = training.parent / "someones-notes"
+    unmarked.mkdir()
+    (unmarked / "responses.csv").write_text("theirs\n")
+    with pytest.raises(RuntimeError, match="not a training folder") as refused:
+        reset_training(unmarked)
+    assert "nothing was deleted" in str(refused.value)
+    assert (unmarked / "responses.csv").read_text() == "theirs\n"
+
+    root = training_dir()
+    (root / "responses.csv").write_text("made up\n")
+    (root / "thesis.docx").write_text("not the kit's\n")
+    before = tree_digest(root)
+    with pytest.raises(RuntimeError, match="thesis.docx") as refused:
+        reset_training(root)
+    assert "Move those files out" in str(refused.value)
+    assert tree_digest(root) == before

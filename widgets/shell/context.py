@@ -16,9 +16,11 @@ from urllib.parse import urlencode
 from widgets.paths import (
     REPO_ROOT,
     TRAINING_MARKER,
+    configured_exports_path,
     exports_dir,
     is_training_folder,
     mark_training_folder,
+    training_entries_to_reset,
 )
 from widgets.shell.request import query_params
 
@@ -45,7 +47,7 @@ def training_dir() -> Path:
     configured = os.environ.get(TRAINING_DIR_ENV, "").strip()
     root = Path(configured).expanduser() if configured else REPO_ROOT / "training"
     root = root.resolve()
-    if root == exports_dir():
+    if root == configured_exports_path():
         raise RuntimeError(
             f"{TRAINING_DIR_ENV} points at the real exports folder ({root}); "
             "training data must live elsewhere."
@@ -93,13 +95,12 @@ def app_link(notebook: str, *, training: bool = False, **params: str | int) -> s
 
 
 def reset_training(root: Path) -> None:
-    """Empty a training folder; refuse anything that is not one."""
-    if root.resolve() == exports_dir() or not is_training_folder(root):
-        raise RuntimeError(f"{root} is not a training folder; nothing was deleted.")
-    for child in root.iterdir():
-        if child.name == TRAINING_MARKER:
-            continue
-        if child.is_dir():
+    """Empty a training folder the kit set up; refuse anything else, deleting nothing.
+
+    See :func:`widgets.paths.training_entries_to_reset` for what is refused.
+    """
+    for child in training_entries_to_reset(root):
+        if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child)
         else:
             child.unlink()

@@ -5,6 +5,9 @@ Every file the kit rewrites goes through here: drafts, summary copies, the store
 small tables and its recovery marker, the loader's parse cache and the export's data
 package. The new content is written to a temporary file in the same folder (a rename
 is only atomic within one filesystem) and renamed over the old one.
+
+What the kit keeps is confidential, so everything it creates is private to the
+account running it: files 0600 (``FILE_MODE``), folders 0700 (``FOLDER_MODE``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,38 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["fsync_folder", "replace_file"]
+__all__ = ["FILE_MODE", "FOLDER_MODE", "fsync_folder", "make_folder", "replace_file"]
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+def make_folder(folder: Path, *, within: Path | None = None) -> Path:
+    """Create ``folder`` (and its missing parents below ``within``) private to the owner.
+
+    ``within`` (default: the folder's parent) must exist already: the kit never
+    recreates a data folder that has gone missing (an unmounted drive, a deleted
+    folder), it refuses, so a save is never reported done into a folder nobody reads.
+    Each level is created with ``os.mkdir(..., 0o700)``; ``Path.mkdir(parents=True)``
+    would create the intermediate ones with the default, world-readable mode.
+    """
+    from widgets.paths import check_data_folder  # paths imports nothing from the store
+
+    base = folder.parent if within is None else within
+    check_data_folder(base)
+    missing = []
+    level = folder
+    while level != base and not level.is_dir():
+        missing.append(level)
+        if level.parent == level:  # pragma: no cover - reached the filesystem root
+            break
+        level = level.parent
+    for level in reversed(missing):
+        try:
+            os.mkdir(level, FOLDER_MODE)
+        except FileExistsError:
+            pass  # made by a concurrent save
+    return folder
 
 
 def fsync_folder(folder: Path) -> None:
@@ -37,7 +71,8 @@ def replace_file(
 
     ``durable`` also fsyncs the data and the rename, for files whose loss after a power
     cut would matter (the store's); drafts rewritten on every keystroke skip it. The
-    file keeps the temporary file's owner-only permissions unless ``mode`` is given.
+    file keeps the temporary file's owner-only permissions (0600) unless ``mode`` is
+    given.
     On any failure the temporary file is removed and the old ``path`` is untouched.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data

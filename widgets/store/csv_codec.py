@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from widgets.errors import StoreError
 
 __all__ = [
+    "BOM",
     "ENCODING",
     "LINE_END",
     "append_bytes",
@@ -33,6 +35,28 @@ ENCODING = "utf-8"
 LINE_END = "\r\n"
 # Enough of the start of a file to hold its header line in all but odd cases.
 _HEAD_BYTES = 4096
+# A spreadsheet saving "CSV UTF-8" puts this mark before the header.
+BOM = b"\xef\xbb\xbf"
+
+
+def _lift_field_size_limit() -> None:
+    """Let the csv module read a value of any length.
+
+    Its default (131,072 characters) turns one long answer into an error on every read
+    of the file, which locked every engagement out. The store caps what it writes (see
+    ``MAX_ANSWER_CHARS``), but a file edited elsewhere must still be readable. The
+    limit is a C long: on platforms where ``sys.maxsize`` overflows it, halve until it fits.
+    """
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:
+            limit //= 2
+
+
+_lift_field_size_limit()
 
 
 def file_size(path: Path) -> int:
@@ -63,8 +87,12 @@ def encode_rows(rows: Iterable[Sequence[str]]) -> bytes:
 
 
 def parse_rows(data: bytes) -> list[list[str]]:
-    """The rows in ``data``, a run of whole CSV records cut from a file."""
-    return list(csv.reader(io.StringIO(data.decode(ENCODING), newline="")))
+    """The rows in ``data``, a run of whole CSV records cut from a file.
+
+    Blank lines are skipped: a spreadsheet that doubles line ends ("\\r\\r\\n") leaves
+    one after every row, and they hold no answer.
+    """
+    return [row for row in csv.reader(io.StringIO(data.decode(ENCODING), newline="")) if row]
 
 
 def read_header_and_tail(path: Path, size: int) -> tuple[list[str] | None, bytes, bytes]:
@@ -84,7 +112,7 @@ def read_header_and_tail(path: Path, size: int) -> tuple[list[str] | None, bytes
         with open(path, "rb") as handle:
             first_line = handle.readline()
     try:
-        header = next(csv.reader([first_line.decode(ENCODING).rstrip("\r\n")]), [])
+        header = next(csv.reader([first_line.decode("utf-8-sig").rstrip("\r\n")]), [])
     except UnicodeDecodeError:
         header = []
     return header, head, last
@@ -119,7 +147,7 @@ def append_bytes(path: Path, columns: Sequence[str], body: bytes) -> tuple[bytes
 def read_dicts(path: Path) -> list[dict[str, str]]:
     """Every row of a CSV file as a dict of strings; an empty list if there is no file."""
     try:
-        with open(path, encoding=ENCODING, newline="") as handle:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
             return [dict(row) for row in csv.DictReader(handle)]
     except FileNotFoundError:
         return []

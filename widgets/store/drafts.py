@@ -14,13 +14,15 @@ from typing import Any
 from widgets.clock import Clock, stamp, utc_now
 from widgets.ids import check_engagement_id
 from widgets.paths import private_dir
-from widgets.store.atomic_file import replace_file
+from widgets.store.atomic_file import make_folder, replace_file
 
 __all__ = ["DraftStore"]
 
 
 class DraftStore:
     """One JSON file per engagement and page, under ``<root>/private/drafts``.
+
+    Files 0600 in 0700 folders: a draft holds what the coachee said in confidence.
 
     ``clock`` gives the time stamped as ``saved_at``; tests pass a fake one.
     """
@@ -38,7 +40,7 @@ class DraftStore:
     def save(self, engagement_id: str, key: str, data: dict[str, Any]) -> str:
         """Replace the draft atomically and return its ``saved_at`` timestamp."""
         path = self._path(engagement_id, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(path.parent, within=self.folder.parent)
         saved_at = stamp(self.clock())
         payload = json.dumps({"saved_at": saved_at, "data": data}, ensure_ascii=False)
         replace_file(path, payload)

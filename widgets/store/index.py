@@ -9,6 +9,16 @@ has not seen (a file copied in from elsewhere, rows appended by another tool) ar
 indexed on the next operation, and a file that no longer matches its index is
 re-indexed from scratch, so nothing saved is ever invisible.
 
+The index is never trusted on its own word. ``index/_engagements`` lists every
+engagement that has an index file, so a deleted file is noticed (and rebuilt) rather
+than read as "never saved", which would make the next save revision 1 again; a file
+that cannot be parsed, or points at bytes that are not its submission, is rebuilt
+too. A rebuild reads all of responses.csv before it deletes anything, so a file it
+cannot read leaves the old index in place.
+
+A folder the kit may not write to (a read-only copy, a mounted backup) is still read:
+the index is then kept in memory for the operation and nothing is written.
+
 Every method here runs with the folder's lock held (see :mod:`widgets.store.journal`).
 """
 
@@ -17,12 +27,10 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from widgets.errors import StoreError
-from widgets.ids import check_engagement_id
-from widgets.store.atomic_file import fsync_folder
+from widgets.store.atomic_file import fsync_folder, make_folder
 from widgets.store.csv_codec import (
     append_bytes,
     encode_rows,
@@ -30,61 +38,29 @@ from widgets.store.csv_codec import (
     parse_rows,
     read_dicts,
     read_header_and_tail,
-    stream_records,
 )
 from widgets.store.journal import Journal
 from widgets.store.records import Answer, Submission
-
-__all__ = ["INDEX_COLUMNS", "IndexEntry", "SubmissionIndex", "latest_entry"]
-
-INDEX_COLUMNS: tuple[str, ...] = (
-    "session_id",
-    "form",
-    "meeting_number",
-    "revision",
-    "supersedes",
-    "recorded_at",
-    "instrument_version",
-    "offset",
-    "length",
-    "rows",
+from widgets.store.scan import (
+    INDEX_COLUMNS,
+    IndexEntry,
+    UnsafeToAppend,
+    latest_entry,
+    scan_submissions,
 )
+
+__all__ = ["INDEX_COLUMNS", "IndexEntry", "SubmissionIndex", "UnsafeToAppend", "latest_entry"]
+
 
 _INDEX_DIR = "index"
 _WATERMARK_NAME = "_indexed_to"
+_ROSTER_NAME = "_engagements"
 # How much of the start of responses.csv identifies it (the first row carries a uuid).
 _FINGERPRINT_BYTES = 1024
 
 
-@dataclass(frozen=True)
-class IndexEntry:
-    """One submission as the index knows it: where its rows are in responses.csv."""
-
-    session_id: str
-    form: str
-    meeting_number: int
-    revision: int
-    supersedes: str
-    recorded_at: str
-    instrument_version: str
-    offset: int
-    length: int
-    rows: int
-
-    def cells(self) -> list[str]:
-        return [str(getattr(self, column)) for column in INDEX_COLUMNS]
-
-
 class _StaleIndex(StoreError):
     """The index points at bytes that are not the submission it describes."""
-
-
-def latest_entry(
-    entries: Sequence[IndexEntry], form: str, meeting_number: int
-) -> IndexEntry | None:
-    """The newest revision of one form for one meeting among ``entries``."""
-    matching = [e for e in entries if e.form == form and e.meeting_number == meeting_number]
-    return max(matching, key=lambda e: (e.revision, e.offset)) if matching else None
 
 
 class SubmissionIndex:
@@ -95,33 +71,81 @@ class SubmissionIndex:
         self.journal = journal
         self.folder = responses_path.parent / _INDEX_DIR
         self.watermark_path = self.folder / _WATERMARK_NAME
+        self.roster_path = self.folder / _ROSTER_NAME
+        # Set by sync(): where responses.csv stops being safe to append to (an open
+        # quote the kit did not write), or None when it is safe.
+        self.unsafe_from: int | None = None
+        # In read-only mode, entries found by scanning instead of from index files;
+        # ``_files_trusted`` False means the index files are stale and ignored.
+        self._memory: dict[str, list[IndexEntry]] | None = None
+        self._files_trusted = True
+        self._writable = True
+        # In read-only mode with a save left half-done, how much of responses.csv was
+        # confirmed (the rollback cannot run, so reads stop there).
+        self.size_limit: int | None = None
+
+    def size(self) -> int:
+        """The size of responses.csv as far as it may be read."""
+        size = file_size(self.responses_path)
+        return size if self.size_limit is None else min(size, self.size_limit)
 
     def path_for(self, engagement_id: str) -> Path:
         return self.folder / f"{engagement_id}.csv"
 
     # -------------------------------------------------------------- reading
 
-    def read_fresh(self, read: Callable[[], list[Submission]]) -> list[Submission]:
-        """Read through the index; if it has gone stale, re-index once and read again."""
-        self.sync()
+    def read_fresh(
+        self, read: Callable[[], list[Submission]], *, writable: bool = True
+    ) -> list[Submission]:
+        """Read through the index (synced by the caller); if it has gone stale,
+        re-index once and read again."""
         try:
             return read()
         except _StaleIndex:
-            self.rebuild()
+            if writable:
+                self.rebuild()
+            else:
+                self._reindex(0, self.size(), False, fresh=True)
         try:
             return read()
         except _StaleIndex as exc:
             raise StoreError(
-                f"{self.responses_path} changed while being read, or its rows are damaged "
-                f"({exc}).",
+                f"{self.responses_path} changed while being read, or its rows are damaged ({exc}).",
                 fix="Make sure no other program edits it, then try again.",
             ) from exc
 
     def entries(self, engagement_id: str) -> list[IndexEntry]:
-        """Every submission of the engagement the index knows, in file order."""
+        """Every submission of the engagement, in file order, never from a broken index.
+
+        A missing index file of an engagement the roster lists, or one that cannot be
+        parsed, makes the whole index be rebuilt first (see the module's notes).
+        """
+        try:
+            found = self._entries_on_file(engagement_id)
+        except _StaleIndex:
+            if self._writable:
+                self.rebuild()
+            else:
+                self._reindex(0, self.size(), False, fresh=True)
+            found = self._entries_on_file(engagement_id)
+        if self._memory is not None:
+            found = sorted(found + self._memory.get(engagement_id, []), key=lambda e: e.offset)
+        return found
+
+    def _entries_on_file(self, engagement_id: str) -> list[IndexEntry]:
+        if not self._files_trusted:
+            return []
         path = self.path_for(engagement_id)
+        if not path.exists():
+            if engagement_id in self._roster():
+                raise _StaleIndex(f"{path} is missing")
+            return []
         entries = []
-        for row in read_dicts(path):
+        try:
+            rows = read_dicts(path)
+        except StoreError as exc:
+            raise _StaleIndex(str(exc)) from exc
+        for row in rows:
             try:
                 entries.append(
                     IndexEntry(
@@ -138,12 +162,23 @@ class SubmissionIndex:
                     )
                 )
             except (KeyError, TypeError, ValueError) as exc:
-                raise StoreError(
-                    f"The index file {path} is damaged ({exc!r}); it is derived data.",
-                    fix=f"Delete the folder {self.folder} and it will be rebuilt.",
-                ) from exc
+                raise _StaleIndex(f"{path} is damaged ({exc!r})") from exc
         entries.sort(key=lambda e: e.offset)
         return entries
+
+    def _roster(self) -> set[str]:
+        try:
+            return set(self.roster_path.read_text(encoding="ascii").split())
+        except FileNotFoundError:
+            return set()
+        except (OSError, UnicodeDecodeError):
+            return set()
+
+    def roster_append(self, engagement_id: str) -> tuple[Path, bytes] | None:
+        """The roster line to append with the first index row of ``engagement_id``."""
+        if self.path_for(engagement_id).exists():
+            return None
+        return self.roster_path, f"{engagement_id}\n".encode("ascii")
 
     def load(self, engagement_id: str, entries: Sequence[IndexEntry]) -> list[Submission]:
         """The submissions ``entries`` point at, each read with one seek.
@@ -153,7 +188,7 @@ class SubmissionIndex:
         """
         if not entries:
             return []
-        header, _, _ = read_header_and_tail(self.responses_path, file_size(self.responses_path))
+        header, _, _ = read_header_and_tail(self.responses_path, self.size())
         if header is None:
             raise _StaleIndex("responses.csv is empty")
         loaded = []
@@ -228,22 +263,41 @@ class SubmissionIndex:
         except (OSError, ValueError, UnicodeDecodeError):
             return None
 
-    def sync(self) -> None:
-        """Make the index cover all of responses.csv (cheap when it already does)."""
-        size = file_size(self.responses_path)
+    def sync(self, *, writable: bool = True) -> None:
+        """Make the index cover all of responses.csv (cheap when it already does).
+
+        With ``writable`` False (a folder the kit may not write to) nothing is written:
+        what the index files lack is scanned into memory for this operation.
+        """
+        self._memory = None
+        self._files_trusted = True
+        self._writable = writable
+        self.unsafe_from = None
+        size = self.size()
         mark = self._read_watermark()
         if mark is None:
             if size == 0 and not any(self._index_files()):
                 return
-            self.rebuild()
+            self._reindex(0, size, writable, fresh=True)
             return
         end, length, digest = mark
         _, head, _ = read_header_and_tail(self.responses_path, size)
         head = head[:_FINGERPRINT_BYTES]
         if end > size or length > len(head) or _digest(head[:length]) != digest:
-            self.rebuild()
+            self._reindex(0, size, writable, fresh=True)
         elif end < size:
-            self._catch_up(end, size)
+            self._reindex(end, size, writable, fresh=False)
+
+    def _reindex(self, start: int, end: int, writable: bool, *, fresh: bool) -> None:
+        if writable:
+            if fresh:
+                self.rebuild()
+            else:
+                self._catch_up(start, end)
+            return
+        found, self.unsafe_from = scan_submissions(self.responses_path, start, end)
+        self._memory = found
+        self._files_trusted = not fresh
 
     def _index_files(self) -> Iterator[Path]:
         if self.folder.is_dir():
@@ -252,80 +306,60 @@ class SubmissionIndex:
     def rebuild(self) -> None:
         """Forget the index and index responses.csv from its first row.
 
-        The watermark goes first: if this is interrupted, its absence makes the next
-        operation start the rebuild again rather than trust a half-emptied index.
+        responses.csv is read whole first, so a file the kit cannot read leaves the old
+        index untouched. The watermark is removed before the index files: if this is
+        interrupted, its absence makes the next operation start again rather than
+        trust a half-emptied index.
         """
+        size = self.size()
+        found, unsafe_from = scan_submissions(self.responses_path, 0, size) if size else ({}, None)
         try:
             self.watermark_path.unlink(missing_ok=True)
             if self.folder.is_dir():
                 fsync_folder(self.folder)
-            for path in list(self._index_files()):
-                path.unlink()
+            for path in [*self._index_files(), self.roster_path]:
+                path.unlink(missing_ok=True)
         except OSError as exc:
             raise StoreError(
-                f"Could not rebuild the index in {self.folder} ({exc.strerror or exc}).",
-                fix="Check that the folder is writable.",
+                f"Could not rebuild the index in {self.folder} ({exc.strerror or exc}); "
+                "nothing saved is lost, responses.csv is unchanged.",
+                fix="Check that the folder is writable, then try again.",
             ) from exc
-        size = file_size(self.responses_path)
         if size:
-            self._catch_up(0, size)
+            self._write(found, unsafe_from, size)
 
     def _catch_up(self, start: int, end: int) -> None:
-        """Index the submissions in bytes ``start``..``end`` of responses.csv.
+        """Index the submissions in bytes ``start``..``end`` of responses.csv."""
+        found, unsafe_from = scan_submissions(self.responses_path, start, end)
+        self._write(found, unsafe_from, end)
 
-        Rows are grouped into submissions by consecutive equal session_id. Rows whose
-        engagement_id the kit could not have issued stay in the file (read_rows and
-        analysis see them) but cannot be reached by engagement.
+    def _write(self, found: dict[str, list[IndexEntry]], unsafe_from: int | None, end: int) -> None:
+        """Append ``found`` to the index files and move the watermark.
+
+        The watermark stops before an unterminated last record, so every later
+        operation looks at it again (and refuses to append) until it is fixed.
         """
-        header, _, _ = read_header_and_tail(self.responses_path, end)
-        required = {"engagement_id", "session_id", "form", "meeting_number"}
-        if header is None or not required <= set(header):
-            raise StoreError(
-                f"{self.responses_path} does not have the kit's columns (found {header}).",
-                fix="Move it aside; the kit will start a new one.",
-            )
-        found: dict[str, list[IndexEntry]] = {}
-        running: dict[tuple[str, str, int], int] = {}
-        for offset, length, rows in _row_runs(self.responses_path, header, start, end):
-            first = rows[0]
-            engagement_id = first.get("engagement_id", "")
-            try:
-                check_engagement_id(engagement_id)
-                meeting_number = int(first.get("meeting_number", ""))
-            except ValueError:
-                continue
-            key = (engagement_id, first.get("form", ""), meeting_number)
-            try:
-                revision = int(first.get("revision", ""))
-            except ValueError:
-                revision = running.get(key, 0) + 1
-            running[key] = max(running.get(key, 0), revision)
-            found.setdefault(engagement_id, []).append(
-                IndexEntry(
-                    session_id=first.get("session_id", ""),
-                    form=key[1],
-                    meeting_number=meeting_number,
-                    revision=revision,
-                    supersedes=first.get("supersedes", ""),
-                    recorded_at=first.get("recorded_at", ""),
-                    instrument_version=first.get("instrument_version", ""),
-                    offset=offset,
-                    length=length,
-                    rows=len(rows),
-                )
-            )
+        self.unsafe_from = unsafe_from
         appends = []
+        roster = []
         for engagement_id, entries in found.items():
-            known = {entry.offset for entry in self.entries(engagement_id)}
+            path = self.path_for(engagement_id)
+            if not path.exists():
+                roster.append(engagement_id)
+                known: set[int] = set()
+            else:
+                known = {entry.offset for entry in self._entries_on_file(engagement_id)}
             fresh = [entry.cells() for entry in entries if entry.offset not in known]
             if fresh:
-                path = self.path_for(engagement_id)
                 data, _ = append_bytes(path, INDEX_COLUMNS, encode_rows(fresh))
                 appends.append((path, data))
+        if roster:
+            appends.append((self.roster_path, "".join(f"{e}\n" for e in roster).encode()))
         with open(self.responses_path, "rb") as handle:
             prefix = handle.read(_FINGERPRINT_BYTES)
-        mark = _format_watermark(end, len(prefix), _digest(prefix))
-        self.folder.mkdir(parents=True, exist_ok=True)
+        covered = end if unsafe_from is None else unsafe_from
+        mark = _format_watermark(covered, min(len(prefix), covered), _digest(prefix[:covered]))
+        make_folder(self.folder)
         self.journal.commit(appends, [(self.watermark_path, mark)])
 
 
@@ -335,33 +369,3 @@ def _digest(data: bytes) -> str:
 
 def _format_watermark(end: int, length: int, digest: str) -> bytes:
     return f"{end:020d} {length:05d} {digest}\n".encode("ascii")
-
-
-def _row_runs(
-    path: Path, header: list[str], start: int, end: int
-) -> Iterator[tuple[int, int, list[dict[str, str]]]]:
-    """(offset, length, rows) of each run of rows sharing a session_id, streamed.
-
-    A blank line or a repeated header line (files joined by hand) ends a run too.
-    """
-    run: list[dict[str, str]] = []
-    run_start = run_end = start
-    for offset, record_end, cells in stream_records(path, start, end):
-        if not cells or cells == header:
-            if run:
-                yield run_start, run_end - run_start, run
-                run = []
-            continue
-        row = dict(zip(header, cells, strict=False))
-        if run and (
-            row.get("session_id") != run[0].get("session_id")
-            or row.get("engagement_id") != run[0].get("engagement_id")
-        ):
-            yield run_start, run_end - run_start, run
-            run = []
-        if not run:
-            run_start = offset
-        run.append(row)
-        run_end = record_end
-    if run:
-        yield run_start, run_end - run_start, run

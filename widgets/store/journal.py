@@ -11,11 +11,17 @@
   the lock next and finds a marker truncates the files back, so a torn line or a
   half-saved submission never reaches a reader.
 
-Appends to the store's files, and their rollback, happen only here.
+* A folder the kit may not write to (a read-only copy, a backup mounted read-only)
+  can still be read: :meth:`Journal.reading` then goes ahead without the lock (nobody
+  can save there either) and says so, and the caller writes nothing.
+
+Appends to the store's files, and their rollback, happen only here. Every file and
+folder created here is private to the owner (0600 in 0700).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -25,7 +31,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from widgets.errors import StoreError
-from widgets.store.atomic_file import fsync_folder, replace_file
+from widgets.paths import check_data_folder
+from widgets.store.atomic_file import FILE_MODE, fsync_folder, make_folder, replace_file
 from widgets.store.csv_codec import file_size
 
 __all__ = ["LOCK_TIMEOUT_SECONDS", "Journal"]
@@ -37,6 +44,8 @@ LOCK_TIMEOUT_SECONDS = 30.0
 # Windows opens low-level handles in text mode unless told otherwise, and would turn
 # every "\n" into "\r\n", shifting the byte offsets the index records.
 _BINARY = getattr(os, "O_BINARY", 0)
+# What the system says when a folder or its drive refuses writing.
+_READ_ONLY = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
 class Journal:
@@ -49,24 +58,21 @@ class Journal:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the folder's lock, after undoing any write a killed process left torn."""
-        timeout = LOCK_TIMEOUT_SECONDS
-        # filelock polls; a short interval keeps a waiting save from idling long after
-        # the lock is free (a save holds it for a few milliseconds).
-        lock = FileLock(str(self.lock_path), timeout=timeout, poll_interval=0.002)
+        """Hold the folder's lock, after undoing any write a killed process left torn.
+
+        The folder must exist: one that has vanished raises DataFolderMissing (a
+        StoreError) rather than being recreated empty.
+        """
+        lock = self._lock()
+        check_data_folder(self.folder)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             lock.acquire()
         except Timeout as exc:
-            raise StoreError(
-                f"The data folder {self.folder} stayed locked by another save for "
-                f"{timeout:.0f} s, so nothing was saved.",
-                fix="Wait a moment and try again; if it keeps happening, close other kit "
-                "windows or restart their kernels.",
-            ) from exc
+            raise self._timed_out() from exc
         except OSError as exc:
             raise StoreError(
-                f"Cannot use the data folder {self.folder} ({exc.strerror or exc}).",
+                f"Cannot use the data folder {self.folder} ({exc.strerror or exc}); "
+                "nothing was saved.",
                 fix="Check that it exists and is writable (ALIGNMENT_KIT_EXPORTS names it), "
                 "then try again.",
             ) from exc
@@ -75,6 +81,50 @@ class Journal:
             yield
         finally:
             lock.release()
+
+    @contextmanager
+    def reading(self) -> Iterator[bool]:
+        """Hold the lock for reading if the folder allows it; yield whether it does.
+
+        In a folder the kit may not write to, the lock file cannot be made and no one
+        can save there, so reading goes ahead unlocked and the block is told ``False``:
+        it must write nothing (no index, no cache, no rollback).
+        """
+        check_data_folder(self.folder)
+        if _may_write(self.folder):
+            with self.locked():
+                yield True
+            return
+        yield False
+
+    def pending_sizes(self) -> dict[str, int]:
+        """Sizes to read files at while a rollback cannot be done (read-only folder).
+
+        relative path -> the size before the interrupted commit; empty if none.
+        """
+        try:
+            plan = json.loads(self.pending_path.read_bytes().decode("utf-8"))
+            return {str(r): int(pre) for r, pre, _post in plan["appends"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def _lock(self) -> FileLock:
+        # filelock polls; a short interval keeps a waiting save from idling long after
+        # the lock is free (a save holds it for a few milliseconds).
+        return FileLock(
+            str(self.lock_path),
+            timeout=LOCK_TIMEOUT_SECONDS,
+            poll_interval=0.002,
+            mode=FILE_MODE,
+        )
+
+    def _timed_out(self) -> StoreError:
+        return StoreError(
+            f"The data folder {self.folder} stayed locked by another save for "
+            f"{LOCK_TIMEOUT_SECONDS:.0f} s, so nothing was saved.",
+            fix="Wait a moment and try again; if it keeps happening, close other kit "
+            "windows or restart their kernels.",
+        )
 
     def _resolve(self, relative: str) -> Path:
         path = (self.folder / relative).resolve()
@@ -153,9 +203,9 @@ class Journal:
             new_folders: set[Path] = set()
             for path, data in appends:
                 if not path.exists():
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                    make_folder(path.parent, within=self.folder)
                     new_folders.add(path.parent)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _BINARY, 0o644)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | _BINARY, FILE_MODE)
                 try:
                     _write_all(fd, data)
                     os.fsync(fd)
@@ -175,10 +225,8 @@ class Journal:
             except OSError:
                 pass  # the marker stays; the next operation finishes the rollback
             raise StoreError(
-                f"Could not write to {self.folder} ({exc.strerror or exc}); nothing was "
-                "saved.",
-                fix="Check that the disk is not full and the folder is writable, then "
-                "save again.",
+                f"Could not write to {self.folder} ({exc.strerror or exc}); nothing was saved.",
+                fix="Check that the disk is not full and the folder is writable, then save again.",
             ) from exc
 
     def _relative(self, path: Path) -> str:
@@ -186,7 +234,7 @@ class Journal:
 
     def _write_marker(self, data: bytes) -> None:
         # Written beside and renamed into place, so a marker that exists is complete.
-        replace_file(self.pending_path, data, durable=True, mode=0o644)
+        replace_file(self.pending_path, data, durable=True, mode=FILE_MODE)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -199,10 +247,21 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _overwrite(path: Path, data: bytes) -> None:
     """Rewrite a tiny file in place (one write; the marker covers an interruption)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | _BINARY, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | _BINARY, FILE_MODE)
     try:
         _write_all(fd, data)
         os.ftruncate(fd, len(data))
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _may_write(folder: Path) -> bool:
+    """Whether files can be created in ``folder`` (permissions and a read-only mount)."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):  # pragma: no cover - no statvfs (Windows)
+        return True
+    return not stats.f_flag & getattr(os, "ST_RDONLY", 1)

@@ -12,11 +12,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from widgets.errors import StoreError
+from widgets.errors import InputError, StoreError
 
 __all__ = [
+    "MAX_ANSWER_CHARS",
     "RESPONSE_COLUMNS",
     "Answer",
+    "AnswerTooLong",
     "Submission",
     "check_submission",
     "response_rows",
@@ -37,6 +39,18 @@ RESPONSE_COLUMNS: tuple[str, ...] = (
     "revision",
     "supersedes",
 )
+
+
+# The longest answer the store accepts, in characters. Far beyond any real answer (a
+# page of text is ~3,000), far below what breaks readers: one value over the csv
+# module's default field limit (131,072) made every engagement fail to open. The
+# instrument bounds each item's max_length to this, so the counter a coach sees and
+# this refusal agree.
+MAX_ANSWER_CHARS = 20_000
+
+
+class AnswerTooLong(InputError, StoreError):
+    """An answer longer than MAX_ANSWER_CHARS; caught with the store's other refusals."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,13 @@ def check_submission(
                     f"Answer.{field} of item {answer.item_id!r} must be text, "
                     f"not {getattr(answer, field)!r}."
                 )
+        if len(answer.value) > MAX_ANSWER_CHARS:
+            raise AnswerTooLong(
+                f"The answer to {answer.item_id!r} is {len(answer.value):,} characters, over "
+                f"the limit of {MAX_ANSWER_CHARS:,}; nothing was saved.",
+                fix=f"Shorten it to at most {MAX_ANSWER_CHARS:,} characters (or split it "
+                "across items), then save again.",
+            )
         if answer.item_id in seen:
             raise ValueError(
                 f"Item {answer.item_id!r} is answered twice in one submission of {form!r}; "

@@ -13,6 +13,11 @@ that ``supersedes`` the previous one, so nothing saved is ever overwritten.
 * :mod:`~widgets.store.index`: each submission's byte range, so reopening an
   engagement reads only its rows however large the file has grown.
 
+Reading never locks anyone out: a folder the kit may not write to is read without
+writing anything, a file saved by a spreadsheet (byte-order mark, doubled line ends)
+reads as written, and a file the store cannot safely append to refuses saves with a
+fix while it can still be read.
+
 Only the standard library and filelock are used: this runs inside live app kernels,
 which must stay light (pandas belongs to analysis).
 """
@@ -28,7 +33,13 @@ from widgets.clock import Clock, stamp, utc_now
 from widgets.ids import check_engagement_id
 from widgets.paths import exports_dir
 from widgets.store.csv_codec import append_bytes, encode_rows, file_size, read_dicts
-from widgets.store.index import INDEX_COLUMNS, IndexEntry, SubmissionIndex, latest_entry
+from widgets.store.index import (
+    INDEX_COLUMNS,
+    IndexEntry,
+    SubmissionIndex,
+    UnsafeToAppend,
+    latest_entry,
+)
 from widgets.store.journal import Journal
 from widgets.store.records import (
     RESPONSE_COLUMNS,
@@ -81,6 +92,7 @@ class ResponseStore:
         session_id = str(uuid.uuid4())
         with self._journal.locked():
             self._index.sync()
+            self._refuse_unsafe_append()
             previous = latest_entry(self._index.entries(engagement_id), form, meeting_number)
             submission = Submission(
                 session_id=session_id,
@@ -110,13 +122,47 @@ class ResponseStore:
                 rows=len(saved),
             )
             index_path = self._index.path_for(engagement_id)
+            roster = self._index.roster_append(engagement_id)
             index_data, _ = append_bytes(index_path, INDEX_COLUMNS, encode_rows([entry.cells()]))
             end = file_size(self.responses_path) + len(data)
             self._journal.commit(
-                [(self.responses_path, data), (index_path, index_data)],
+                [(self.responses_path, data), (index_path, index_data), *filter(None, [roster])],
                 [(self._index.watermark_path, self._index.watermark(end, data))],
             )
         return submission
+
+    def _refuse_unsafe_append(self) -> None:
+        """Refuse to append to a file whose last value was left open by another program."""
+        start = self._index.unsafe_from
+        if start is None:
+            return
+        raise UnsafeToAppend(
+            f"{self.responses_path} ends inside a quoted value that starts at byte {start} "
+            "(it was edited or cut short by another program); a new save would be swallowed "
+            "into that value, so nothing was saved. Everything saved before it can still be "
+            "read.",
+            fix="Open the file in a text editor and close the quote or delete the broken "
+            "last line (keep a copy first), or move the file aside to start a new one; then "
+            "save again.",
+        )
+
+    @contextmanager
+    def _read_lock(self) -> Iterator[bool]:
+        """Lock for reading where the folder allows it, and bring the index up to date.
+
+        In a folder the kit may not write to, nothing is written: the index is read
+        with what it lacks scanned into memory, and a save left half-done by a killed
+        process is hidden by reading only as far as the last confirmed one.
+        """
+        with self._journal.reading() as writable:
+            if not writable:
+                pending = self._journal.pending_sizes()
+                self._index.size_limit = pending.get(self.responses_path.name)
+            try:
+                self._index.sync(writable=writable)
+                yield writable
+            finally:
+                self._index.size_limit = None
 
     def latest(self, engagement_id: str, form: str, meeting_number: int) -> Submission | None:
         """The newest revision of one form for one meeting, or None if never saved.
@@ -129,23 +175,23 @@ class ResponseStore:
             entry = latest_entry(self._index.entries(engagement_id), form, meeting_number)
             return self._index.load(engagement_id, [entry] if entry else [])
 
-        with self._journal.locked():
-            found = self._index.read_fresh(newest)
+        with self._read_lock() as writable:
+            found = self._index.read_fresh(newest, writable=writable)
         return found[0] if found else None
 
     def history(self, engagement_id: str) -> list[Submission]:
         """Every submission of an engagement, all revisions with their answers, oldest first."""
         check_engagement_id(engagement_id)
-        with self._journal.locked():
+        with self._read_lock() as writable:
             return self._index.read_fresh(
-                lambda: self._index.load(engagement_id, self._index.entries(engagement_id))
+                lambda: self._index.load(engagement_id, self._index.entries(engagement_id)),
+                writable=writable,
             )
 
     def submitted(self, engagement_id: str) -> dict[tuple[str, int], int]:
         """(form, meeting_number) -> latest revision, from the index alone."""
         check_engagement_id(engagement_id)
-        with self._journal.locked():
-            self._index.sync()
+        with self._read_lock():
             latest: dict[tuple[str, int], int] = {}
             for entry in self._index.entries(engagement_id):
                 key = (entry.form, entry.meeting_number)
@@ -158,12 +204,14 @@ class ResponseStore:
 
         A reader that opens the file itself (the analysis loader, with pandas) would
         otherwise see a save in progress, or the torn tail of a killed one, as rows.
-        Inside this block a crash has been rolled back and no save can start.
+        Inside this block a crash has been rolled back and no save can start. In a
+        folder the kit may not write to, the block runs unlocked (no one can save
+        there) and nothing is written.
         """
-        with self._journal.locked():
+        with self._journal.reading():
             yield self.responses_path
 
     def read_rows(self) -> list[dict[str, str]]:
         """Every row of responses.csv as dicts of strings (for tests and small data)."""
-        with self._journal.locked():
+        with self._journal.reading():
             return read_dicts(self.responses_path)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from widgets.errors import StoreError
-from widgets.store.atomic_file import replace_file
+from widgets.store.atomic_file import make_folder, replace_file
 from widgets.store.csv_codec import append_bytes, encode_rows, read_dicts
 from widgets.store.journal import Journal
 
@@ -23,15 +23,18 @@ def write_table(
 ) -> None:
     """Write a whole small CSV (e.g. the codebook) so readers see the old or the new file.
 
+    Its folder is created (0700) if missing, inside an existing one: a missing data
+    root raises DataFolderMissing rather than being recreated.
     The table is written to a temporary file in the same folder, fsynced and renamed
     over the old one. Missing keys are written as ""; unknown keys raise ValueError.
     """
     path = Path(path)
     data = encode_rows([list(columns), *_table_rows(columns, rows)])
+    make_folder(path.parent)
     journal = Journal(path.parent)
     with journal.locked():
         try:
-            replace_file(path, data, durable=True, mode=0o644)
+            replace_file(path, data, durable=True)
         except OSError as exc:
             raise StoreError(
                 f"Could not write {path} ({exc.strerror or exc}); the previous version is "
@@ -53,6 +56,7 @@ def append_table(
     body = encode_rows(_table_rows(columns, rows))
     if not body:
         return
+    make_folder(path.parent)
     journal = Journal(path.parent)
     with journal.locked():
         data, _ = append_bytes(path, columns, body)
@@ -62,12 +66,13 @@ def append_table(
 def read_table(path: Path | str) -> list[dict[str, str]]:
     """Every row of a small CSV as a dict of strings; an empty list if there is no file.
 
-    Taken under the folder's lock, so an interrupted append is rolled back first.
+    Taken under the folder's lock, so an interrupted append is rolled back first (in a
+    folder the kit may not write to, read as it is, writing nothing).
     """
     path = Path(path)
     if not path.parent.is_dir():
         return []
-    with Journal(path.parent).locked():
+    with Journal(path.parent).reading():
         return read_dicts(path)
 
 

@@ -118,7 +118,7 @@ def data_link(content: str, *, mime: str, filename: str, css_class: str, text: s
 def keep_copies(folder: Path, basename: str, *, markdown: str, page: str) -> str:
     """Replace the coach's private copies of the recap; say whether that worked."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         replace_file(folder / f"{basename}.md", markdown)
         replace_file(folder / f"{basename}.html", page)
     except OSError as exc:
