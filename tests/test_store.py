@@ -554,7 +554,7 @@ def test_the_package_reaches_each_public_name_at_its_home(name: str) -> None:
 def test_importing_the_package_loads_none_of_its_modules() -> None:
     code = (
         "import sys, widgets.store; "
-        "print(sorted(m for m in sys.modules if m.startswith('widgets.')))"
+        "print(sorted(m for m in sys.modules if m.startswith('widgets.store')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

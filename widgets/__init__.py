@@ -7,8 +7,7 @@ first use, so a coach's kernel stays light.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from widgets.lazy import lazy_attributes as _lazy_attributes
 
 # Public name -> the module that defines it (imported on first use).
 _LAZY = {
@@ -35,15 +34,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'widgets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY)

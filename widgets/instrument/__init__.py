@@ -14,8 +14,7 @@ The names below load on first use, so importing the package costs nothing.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from widgets.lazy import lazy_attributes as _lazy_attributes
 
 _LAZY = {
     "load_instrument": "widgets.instrument.yaml_loading",
@@ -36,15 +35,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'widgets.instrument' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY)

@@ -7,7 +7,7 @@ module is imported on first use, so a kernel that only reads drafts loads no mor
     responses.py    ResponseStore: save, read back, correct
     journal.py      the folder's lock and rollback marker (all or nothing)
     csv_codec.py    the exact bytes of a row
-    index.py        where each submission sits in responses.csv
+    index.py        where each submission sits in responses.csv (scan.py reads it)
     tables.py       small tables (codebook, registry)
     drafts.py       unsent typing, kept on disk
     registry.py     who an engagement_id stands for (private)
@@ -16,8 +16,9 @@ module is imported on first use, so a kernel that only reads drafts loads no mor
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from widgets.lazy import lazy_attributes as _lazy_attributes
 
 if TYPE_CHECKING:
     from widgets.errors import StoreError
@@ -56,15 +57,4 @@ __all__ = [
     "write_table",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'widgets.store' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = _lazy_attributes(__name__, _HOMES)
