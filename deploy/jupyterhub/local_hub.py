@@ -1,0 +1,106 @@
+"""Run the program's hub on this machine, for a trial: ``make hub``.
+
+    python deploy/jupyterhub/local_hub.py [--port 8000] [--data hub-data] [--analysts analyst]
+
+Starts JupyterHub with deploy/jupyterhub/jupyterhub_config.py on 127.0.0.1, with one
+shared password (printed; ``ALIGNMENT_HUB_SHARED_PASSWORD`` keeps one across starts):
+anyone signs in with any name and that password, each name is a coach with their own
+data folder, and the names given to ``--analysts`` land on the program export. When the
+hub answers, prints the address to open. Ctrl+C stops the hub and every coach's server.
+A program's server does not use this script: see the README, "A program's server".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
+sys.path.insert(0, str(REPO))
+
+from widgets.server.launch import PortTaken, check_port_free  # noqa: E402
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[bytes], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/hub/api", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.3)
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make hub", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("HUB_PORT", "8000")))
+    parser.add_argument("--data", type=Path, default=REPO / "hub-data")
+    parser.add_argument("--analysts", default="analyst", help="comma-separated user names")
+    options = parser.parse_args(argv)
+    options.data = options.data.expanduser().resolve()
+
+    if not PROXY.exists():
+        print(
+            f"configurable-http-proxy is not installed in {HERE}: run `make hub`, which "
+            "installs it from npm into the project.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        check_port_free("127.0.0.1", options.port)
+    except PortTaken as exc:
+        print(f"Cannot start: {exc}".replace("make run PORT", "make hub HUB_PORT"), file=sys.stderr)
+        return 2
+
+    # A shell that starts this in the background leaves Ctrl+C ignored, and the hub's
+    # services would inherit that and ignore the hub's request to stop: restore it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    password = os.environ.get("ALIGNMENT_HUB_SHARED_PASSWORD", "") or secrets.token_urlsafe(9)
+    env = {
+        **os.environ,
+        "ALIGNMENT_HUB_IP": "127.0.0.1",
+        "ALIGNMENT_HUB_PORT": str(options.port),
+        "ALIGNMENT_HUB_DATA": str(options.data),
+        "ALIGNMENT_HUB_SHARED_PASSWORD": password,
+        "ALIGNMENT_HUB_ANALYSTS": options.analysts,
+        # Coaches' kernels import the kit from this checkout, installed or not.
+        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p),
+    }
+    env.pop("ALIGNMENT_HUB_PROGRAM_CONFIG", None)  # a trial never uses a program's sign-in
+    jupyterhub = Path(sys.executable).with_name("jupyterhub")
+    command = [str(jupyterhub), "-f", str(HERE / "jupyterhub_config.py")]
+    options.data.mkdir(mode=0o700, parents=True, exist_ok=True)
+    hub = subprocess.Popen(command, cwd=options.data, env=env)
+    url = f"http://127.0.0.1:{options.port}"
+    try:
+        if not wait_until_answering(url, hub, timeout=60):
+            print("The hub did not start: see its log above.", file=sys.stderr)
+            hub.terminate()
+            return hub.wait() or 1
+        print(
+            f"\nThe program's hub (local trial) is running. Open:\n\n    {url}/\n\n"
+            f"Sign in with any name and the password {password}\n"
+            f"Each name is a coach with their own data in {options.data}/coaches/<name>/; "
+            f"{options.analysts or 'nobody'} signs in as the program's analyst.\n"
+            "Stop the hub and every coach's server with Ctrl+C.\n",
+            flush=True,
+        )
+        return hub.wait()
+    except KeyboardInterrupt:
+        return hub.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
