@@ -87,15 +87,14 @@ c.JupyterHub.cookie_secret_file = str(DATA / "jupyterhub_cookie_secret")
 # ---------------------------------------------------------------- who may sign in
 # The program chooses how people sign in, in a file of its own named by
 # ALIGNMENT_HUB_PROGRAM_CONFIG (its identity provider through OAuthenticator, LDAP, or
-# system accounts; see program_config.example.py), so this file can be updated with the
-# kit. Local trials and the tests use one shared password instead.
-if PROGRAM_CONFIG:
-    load_subconfig(str(Path(PROGRAM_CONFIG).expanduser().resolve()))  # type: ignore[name-defined]  # noqa: F821
-elif SHARED_PASSWORD:
+# system accounts; see program_config.example.py), loaded at the end of this file so it
+# has the last word and this file can be updated with the kit. Local trials and the
+# tests use one shared password instead.
+if SHARED_PASSWORD and not PROGRAM_CONFIG:
     c.JupyterHub.authenticator_class = "shared-password"
     c.SharedPasswordAuthenticator.user_password = SHARED_PASSWORD
     c.Authenticator.allow_all = True
-else:
+elif not PROGRAM_CONFIG:
     raise SystemExit(
         "Choose how coaches sign in: name your program's settings file in "
         "ALIGNMENT_HUB_PROGRAM_CONFIG (see deploy/jupyterhub/program_config.example.py), "
@@ -123,6 +122,17 @@ def _scratch(spawner: Any) -> str:
     return str(coach_home(spawner.user.name) / "tmp")
 
 
+def _runs_as_the_coach(spawner: Any) -> bool:
+    """True when the program chose one system account per coach (LocalProcessSpawner)."""
+    from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
+
+    return (
+        isinstance(spawner, LocalProcessSpawner)
+        and not isinstance(spawner, SimpleLocalProcessSpawner)
+        and os.geteuid() == 0
+    )
+
+
 def prepare_coach_folders(spawner: Any) -> None:
     """Create the coach's folders before their server starts; share the program's window.
 
@@ -130,8 +140,19 @@ def prepare_coach_folders(spawner: Any) -> None:
     data folder, so one file sets it for the whole program.
     """
     home = coach_home(spawner.user.name)
-    for sub in ("exports", "training", "tmp"):
-        (home / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
+    folders = [home / sub for sub in ("exports", "training", "tmp")]
+    for folder in folders:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if _runs_as_the_coach(spawner):
+        # A server started as the coach's own system account owns the coach's folders;
+        # other coaches' accounts cannot read them, and may only pass through coaches/.
+        import pwd
+
+        account = pwd.getpwnam(spawner.user.name)
+        for path in (home, *folders):
+            os.chown(path, account.pw_uid, account.pw_gid)
+        for path in (DATA, COACHES):
+            path.chmod(0o711)
     program = DATA / "program.yaml"
     beside_data = home / "exports" / "program.yaml"
     if program.exists() and (beside_data.is_symlink() or not beside_data.exists()):
@@ -226,3 +247,7 @@ c.JupyterHub.services = [
         ],
     },
 ]
+
+# ---------------------------------------------------------------- the program's settings
+if PROGRAM_CONFIG:
+    load_subconfig(str(Path(PROGRAM_CONFIG).expanduser().resolve()))  # type: ignore[name-defined]  # noqa: F821
