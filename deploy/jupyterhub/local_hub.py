@@ -16,6 +16,7 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,9 +27,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
-sys.path.insert(0, str(REPO))
 
-from widgets.server.launch import PortTaken, check_port_free  # noqa: E402
+
+def port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 def wait_until_answering(url: str, process: subprocess.Popen[bytes], timeout: float) -> bool:
@@ -58,10 +66,13 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    try:
-        check_port_free("127.0.0.1", options.port)
-    except PortTaken as exc:
-        print(f"Cannot start: {exc}".replace("make run PORT", "make hub HUB_PORT"), file=sys.stderr)
+    if port_taken(options.port):
+        print(
+            f"Cannot start: port {options.port} is already in use (is the hub already "
+            f"running?). Stop it with Ctrl+C, or choose another port, e.g. "
+            f"`make hub HUB_PORT={options.port + 1}`.",
+            file=sys.stderr,
+        )
         return 2
 
     # A shell that starts this in the background leaves Ctrl+C ignored, and the hub's

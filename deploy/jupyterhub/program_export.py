@@ -102,6 +102,14 @@ def build_zip(coaches: Path, service_dir: Path) -> tuple[bytes, str, int]:
 
 
 class _Base(HubOAuthenticated, web.RequestHandler):
+    @property
+    def hub_scopes(self) -> set[str]:
+        # Stated here, not only taken from the environment: a service started outside
+        # the hub (on Kubernetes) without JUPYTERHUB_OAUTH_ACCESS_SCOPES would otherwise
+        # let in every signed-in user.
+        name = os.environ.get("JUPYTERHUB_SERVICE_NAME", "program-export")
+        return {f"access:services!service={name}"}
+
     def initialize(self, coaches: Path, service_dir: Path) -> None:
         self.coaches = coaches
         self.service_dir = service_dir
