@@ -40,8 +40,6 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 
-from widgets import export_program
-
 __all__ = ["coach_folders", "main", "make_app", "program_key"]
 
 log = logging.getLogger("program-export")
@@ -80,6 +78,9 @@ def program_key(service_dir: Path) -> str:
 
 def build_zip(coaches: Path, service_dir: Path) -> tuple[bytes, str, int]:
     """The program export of every coach's folder as a zip: (bytes, file name, rows)."""
+    # pandas and the kit's analysis load on the first export, not while the service idles.
+    from widgets import export_program
+
     folders = coach_folders(coaches)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%MZ")
     name = f"program-export-{stamp}"
