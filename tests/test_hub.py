@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -202,6 +203,45 @@ def test_a_coachs_server_serves_the_kit_and_nothing_else(hub: HubServer, coaches
     assert request.get(f"{base}/voila/files/exports/responses.csv").status in (403, 404)
 
 
+def _kernels(hub: HubServer, user: str) -> int:
+    import psutil
+
+    count = 0
+    for pid in hub.servers().get(user, [])[1:]:
+        try:
+            count += "ipykernel" in " ".join(psutil.Process(pid).cmdline())
+        except psutil.NoSuchProcess:
+            pass
+    return count
+
+
+def _settled_kernels(hub: HubServer, user: str, quiet: float = 2.0, timeout: float = 30.0) -> int:
+    """The user's kernel count once it has stopped changing."""
+    deadline = time.monotonic() + timeout
+    count, since = _kernels(hub, user), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)  # polling a process count, not waiting for the page
+        now = _kernels(hub, user)
+        if now != count:
+            count, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            break
+    return count
+
+
+def test_leaving_a_page_shuts_its_kernel_down(hub: HubServer, coaches: dict[str, Coach]):
+    """The page's unload beacon gets through the hub's XSRF check (the hub sets the cookie)."""
+    # No request interception here: a routed unload beacon is dropped with the page.
+    page = coaches["coach-a"].context.new_page()
+    before = _settled_kernels(hub, "coach-a")
+    page.goto(f"{hub.url}/user/coach-a/voila/render/prep.ipynb")
+    expect(page.locator(".kit-engagement-picker select")).to_be_visible(timeout=PAGE_READY)
+    assert _settled_kernels(hub, "coach-a") == before + 1
+    page.goto("about:blank")  # leaving fires the unload beacon, as closing a tab does
+    assert _settled_kernels(hub, "coach-a") == before
+    page.close()
+
+
 def _xsrf(context: BrowserContext) -> str:
     return next((c["value"] for c in context.cookies() if c["name"] == "_xsrf"), "")
 
@@ -259,7 +299,8 @@ def analyst_download(
 def test_the_analyst_downloads_both_coaches_rows_without_names(
     hub: HubServer, coaches: dict[str, Coach], analyst_download: Download
 ):
-    from widgets import load_responses
+    from widgets import load_responses, wide_sessions
+    from widgets.analysis.metrics import all_metrics
 
     assert {"responses.csv", "sessions.csv", "codebook.csv", "datapackage.json"} <= (
         analyst_download.files
@@ -268,6 +309,7 @@ def test_the_analyst_downloads_both_coaches_rows_without_names(
     assert rows["engagement_id"].nunique() == 2
     assert set(rows["form"].astype(str)) == {"checklist", "prep"}
     assert set(rows["program"].astype(str)) == {"Leaders 2026"}
+    assert all_metrics(wide_sessions(rows)), "the analysis runs on the export"
 
     for coach in coaches.values():
         for secret in (coach.first_name, *coach.coach_name.split(), coach.engagement):
