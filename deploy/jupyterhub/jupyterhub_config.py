@@ -30,6 +30,7 @@ The data folder:
     coaches/<user>/             a coach's home on the hub
     coaches/<user>/exports/     the coach's data (ALIGNMENT_KIT_EXPORTS of their server)
     coaches/<user>/training/    the coach's training data (?training=1)
+    run/<user id>/              the coach's server's runtime files and kernels' sockets
     program-export/             the export service's key, cache and scratch space
 """
 
@@ -47,6 +48,7 @@ NOTEBOOKS = Path(os.environ.get("ALIGNMENT_KIT_NOTEBOOKS", KIT_ROOT / "notebooks
 DATA = Path(os.environ.get("ALIGNMENT_HUB_DATA", KIT_ROOT / "hub-data")).expanduser().resolve()
 COACHES = DATA / "coaches"
 EXPORT_SERVICE_DIR = DATA / "program-export"
+KERNEL_SOCKETS = DATA / "run"
 BIN = Path(sys.executable).parent  # the environment the hub runs in holds the kit too
 
 IP = os.environ.get("ALIGNMENT_HUB_IP", "127.0.0.1")
@@ -62,7 +64,7 @@ EXPORT_SERVICE = "program-export"
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - JupyterHub provides it
 
-for folder in (DATA, COACHES, EXPORT_SERVICE_DIR):
+for folder in (DATA, COACHES, EXPORT_SERVICE_DIR, KERNEL_SOCKETS):
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
@@ -122,6 +124,27 @@ def _scratch(spawner: Any) -> str:
     return str(coach_home(spawner.user.name) / "tmp")
 
 
+# Kernels talk to their coach's server over local sockets in run/<user id>/, not loopback
+# TCP ports: with many servers starting kernels at once, a port one server picked gets
+# taken by another ("Address already in use": a page that never opens, seen with ten
+# coaches), and any local account can reach a loopback port. Linux allows 107
+# characters for a socket's path, hence the short folder (a long data folder path falls
+# back to TCP, with a warning at start).
+_SOCKET_NAME = len("/99999/kernel-") + 36 + len("-ipc-99")  # user id, kernel id, channel
+KERNEL_IPC = len(str(KERNEL_SOCKETS)) + _SOCKET_NAME <= 107
+if not KERNEL_IPC:
+    print(
+        f"Warning: the data folder's path ({DATA}) is too long for kernels' local sockets; "
+        "kernels use loopback TCP ports instead. A data folder path of at most 45 "
+        "characters (e.g. /srv/alignment-hub) avoids this.",
+        file=sys.stderr,
+    )
+
+
+def _kernel_sockets(spawner: Any) -> str:
+    return str(KERNEL_SOCKETS / str(spawner.user.id))
+
+
 def _runs_as_the_coach(spawner: Any) -> bool:
     """True when the program chose one system account per coach (LocalProcessSpawner)."""
     from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
@@ -141,6 +164,7 @@ def prepare_coach_folders(spawner: Any) -> None:
     """
     home = coach_home(spawner.user.name)
     folders = [home / sub for sub in ("exports", "training", "tmp")]
+    folders.append(Path(_kernel_sockets(spawner)))
     for folder in folders:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if _runs_as_the_coach(spawner):
@@ -151,7 +175,7 @@ def prepare_coach_folders(spawner: Any) -> None:
         account = pwd.getpwnam(spawner.user.name)
         for path in (home, *folders):
             os.chown(path, account.pw_uid, account.pw_gid)
-        for path in (DATA, COACHES):
+        for path in (DATA, COACHES, KERNEL_SOCKETS):
             path.chmod(0o711)
     program = DATA / "program.yaml"
     beside_data = home / "exports" / "program.yaml"
@@ -177,6 +201,9 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_PATH": str(HERE / "singleuser"),
     "ALIGNMENT_KIT_ROOT": str(KIT_ROOT),
 }
+if KERNEL_IPC:
+    c.Spawner.environment["JUPYTER_RUNTIME_DIR"] = _kernel_sockets
+    c.Spawner.environment["ALIGNMENT_HUB_KERNEL_TRANSPORT"] = "ipc"
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120
 if os.geteuid() == 0:

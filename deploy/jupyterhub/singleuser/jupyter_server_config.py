@@ -10,10 +10,10 @@ What this adds to a plain Jupyter Server, and why:
 - Voila's page settings and kernel culling come from the kit's ``voila.json``, as for
   ``make run``: no sources or tracebacks on a page, data files never served, idle kernels
   (a tab closed without its unload beacon) stopped after 10 minutes.
-- Kernels talk to the server over loopback TCP, not the local sockets ``voila.json``
-  asks for: a socket's path lives in the coach's folder and would pass the 107
-  characters Linux allows. Kernel messages are signed with a key only the coach's
-  server holds; on Kubernetes loopback is private to the coach's pod.
+- Kernels talk to the server over local sockets, as ``voila.json`` asks, when the hub
+  gives the server a short enough runtime folder (ALIGNMENT_HUB_KERNEL_TRANSPORT, see
+  jupyterhub_config.py); otherwise over loopback TCP, Jupyter's default (on
+  Kubernetes, loopback is private to the coach's pod).
 - The apps' notebooks cannot be changed or deleted through the server (every coach of
   the hub opens the same ones), and JupyterLab, terminals and the other extensions are
   off: a coach's server serves the kit's apps, not a general notebook environment.
@@ -77,3 +77,5 @@ for key in _VOILA_KEYS:
         setattr(c.VoilaConfiguration, key, kit_voila["VoilaConfiguration"][key])
 for key, value in kit_voila.get("MappingKernelManager", {}).items():
     setattr(c.MappingKernelManager, key, value)
+if os.environ.get("ALIGNMENT_HUB_KERNEL_TRANSPORT") == "ipc":
+    c.KernelManager.transport = "ipc"
