@@ -43,6 +43,7 @@ sys.path.insert(0, str(REPO / "bench"))
 HOME_READY = ".kit-home-search input"
 MEETING_READY = "button.kit-action-start:not([disabled])"
 TIMEOUT_MS = 180_000
+SERVED: list[float] = []  # seconds from request to the page's last byte, per meeting open
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -86,6 +87,20 @@ def memory(hub) -> dict[str, dict[str, float]]:  # noqa: ANN001 - a HubServer
     return result
 
 
+def cpu_seconds(hub) -> float:  # noqa: ANN001 - a HubServer
+    """CPU time used so far by every live process of the hub: servers and kernels too."""
+    import psutil
+
+    total = 0.0
+    for pid in hub.processes():
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 async def sign_in(hub, context, user: str) -> float:  # noqa: ANN001
     page = await context.new_page()
     started = time.perf_counter()
@@ -106,7 +121,11 @@ async def open_meeting(hub, context, user: str, engagement: str) -> tuple[float,
     # Voila streams the page as its kernel runs: wait for the button, not the load event.
     await page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
     await page.wait_for_selector(MEETING_READY, timeout=TIMEOUT_MS)
-    return time.perf_counter() - started, page
+    elapsed = time.perf_counter() - started
+    # The server's part: Voila sends the page's last byte once the notebook has run.
+    served = await page.evaluate("performance.getEntriesByType('navigation')[0].responseEnd")
+    SERVED.append(served / 1000)
+    return elapsed, page
 
 
 async def leave(pages: list) -> None:
@@ -134,27 +153,36 @@ async def run(hub, seeds: dict[str, str], args: argparse.Namespace) -> None:  # 
         warm, page = await open_meeting(hub, contexts[solo], solo, seeds[solo])
         print(f"  meeting page, warm-up (not counted): {warm:.2f} s")
         await leave([page])
+        SERVED.clear()
         solo_times = []
         solo_memory: dict[str, dict[str, float]] = {}
+        solo_cpu = []
         for number in range(args.solo_runs):
+            cpu_before = cpu_seconds(hub)
             elapsed, page = await open_meeting(hub, contexts[solo], solo, seeds[solo])
+            solo_cpu.append(cpu_seconds(hub) - cpu_before)
             solo_times.append(elapsed)
             print(f"  meeting page, run {number + 1}: {elapsed:.2f} s")
             if number == args.solo_runs - 1:
                 solo_memory = memory(hub)
             await leave([page])
+        solo_served = list(SERVED)
 
         print(f"\n{len(users)} coaches at once")
         await leave([])
         others = [u for u in users if u != solo]
         sign_ins = await asyncio.gather(*(sign_in(hub, contexts[u], u) for u in others))
         print(f"  sign-in to home page, {len(others)} at once: {describe(list(sign_ins))}")
+        SERVED.clear()
         crowd_times: list[float] = []
         crowd_memory: dict[str, dict[str, float]] = {}
+        crowd_cpu = []
         for number in range(args.rounds):
+            cpu_before = cpu_seconds(hub)
             opened = await asyncio.gather(
                 *(open_meeting(hub, contexts[u], u, seeds[u]) for u in users)
             )
+            crowd_cpu.append((cpu_seconds(hub) - cpu_before) / len(users))
             times = [elapsed for elapsed, _ in opened]
             crowd_times += times
             print(f"  round {number + 1}: " + " ".join(f"{t:.2f}" for t in sorted(times)))
@@ -168,6 +196,13 @@ async def run(hub, seeds: dict[str, str], args: argparse.Namespace) -> None:  # 
     print(f"  {len(users)} coaches at once    {describe(crowd_times)}")
     ratio = statistics.median(crowd_times) / statistics.median(solo_times)
     print(f"  ratio p50 crowd/alone: {ratio:.2f}")
+    print("  of which the server's part (request to the page's last byte: kernel up, notebook run)")
+    print(f"  one coach alone      {describe(solo_served)}")
+    print(f"  {len(users)} coaches at once    {describe(list(SERVED))}")
+    print(
+        "  the hub's CPU time per meeting page opened (hub, proxy, server, kernel): "
+        f"alone {statistics.median(solo_cpu):.2f} s, crowd {statistics.median(crowd_cpu):.2f} s"
+    )
     print("Sign-in to home page, server start included")
     print(f"  one coach alone      {solo_sign_in:5.2f} s")
     print(f"  {len(others)} coaches at once     {describe(list(sign_ins))}")
