@@ -17,7 +17,7 @@ HUB_DIR := deploy/jupyterhub
 # The hub's proxy comes from npm, into the project (never a global install).
 PROXY := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
 
-.PHONY: run train hub test lint bench clean-venv
+.PHONY: run train hub hub-install test lint bench clean-venv
 
 # pip's own lines, less its chatter: one line per package, so a first install (a few
 # minutes) visibly moves.
@@ -60,8 +60,11 @@ train: $(INSTALLED)
 
 # The program's hub, locally: prints the address and a shared password; Ctrl+C stops it
 # and every coach's server. Data in hub-data/ (git-ignored).
-hub: $(HUB_INSTALLED) $(PROXY)
+hub: hub-install
 	@$(BIN)/python $(HUB_DIR)/local_hub.py --port=$(HUB_PORT)
+
+# What a program's server needs before it runs jupyterhub with its own settings.
+hub-install: $(HUB_INSTALLED) $(PROXY)
 
 # Without npm the hub's tests are skipped (CI installs it and runs them).
 test: $(TEST_INSTALLED)
