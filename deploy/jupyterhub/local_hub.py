@@ -39,9 +39,56 @@ def port_taken(port: int) -> bool:
     return False
 
 
-def wait_until_answering(url: str, process: subprocess.Popen[bytes], timeout: float) -> bool:
+class Descendants:
+    """The hub's processes, remembered while it runs, so none outlives ``make hub``.
+
+    The hub starts the proxy and its services in sessions of their own and stops them
+    when it stops, except when it is stopped while starting: then they would be left
+    running with no hub. Linux only (reads /proc); elsewhere it remembers nothing.
+    """
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.seen: dict[int, str] = {}  # pid -> start time, so a reused pid is left alone
+
+    @staticmethod
+    def _stat(pid: int) -> tuple[int, str] | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return int(fields[1]), fields[19]  # parent pid, start time
+
+    def update(self) -> None:
+        parents: dict[int, list[int]] = {}
+        for entry in Path("/proc").glob("[0-9]*"):
+            stat = self._stat(int(entry.name))
+            if stat is not None:
+                parents.setdefault(stat[0], []).append(int(entry.name))
+        todo = [self.root]
+        while todo:
+            for child in parents.get(todo.pop(), []):
+                stat = self._stat(child)
+                if stat is not None:
+                    self.seen.setdefault(child, stat[1])
+                    todo.append(child)
+
+    def stop_leftovers(self) -> None:
+        for pid, started in self.seen.items():
+            stat = self._stat(pid)
+            if stat is not None and stat[1] == started:
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except OSError:
+                    pass
+
+
+def wait_until_answering(
+    url: str, process: subprocess.Popen[bytes], timeout: float, tree: Descendants
+) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
+        tree.update()
         try:
             with urllib.request.urlopen(f"{url}/hub/api", timeout=2) as response:
                 if response.status == 200:
@@ -95,11 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     options.data.mkdir(mode=0o700, parents=True, exist_ok=True)
     hub = subprocess.Popen(command, cwd=options.data, env=env)
     url = f"http://127.0.0.1:{options.port}"
+    tree = Descendants(hub.pid)
     try:
-        if not wait_until_answering(url, hub, timeout=60):
+        if not wait_until_answering(url, hub, timeout=120, tree=tree):
             print("The hub did not start: see its log above.", file=sys.stderr)
             hub.terminate()
             return hub.wait() or 1
+        tree.update()
         print(
             f"\nThe program's hub (local trial) is running. Open:\n\n    {url}/\n\n"
             f"Sign in with any name and the password {password}\n"
@@ -108,9 +157,14 @@ def main(argv: list[str] | None = None) -> int:
             "Stop the hub and every coach's server with Ctrl+C.\n",
             flush=True,
         )
-        return hub.wait()
+        while hub.poll() is None:
+            tree.update()  # coaches' servers come and go
+            time.sleep(2)
+        return hub.returncode
     except KeyboardInterrupt:
         return hub.wait()
+    finally:
+        tree.stop_leftovers()
 
 
 if __name__ == "__main__":
