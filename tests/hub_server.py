@@ -54,7 +54,7 @@ class HubServer:
     def coach_exports(self, user: str) -> Path:
         return self.data / "coaches" / user / "exports"
 
-    def start(self, timeout: float = 90.0) -> None:
+    def start(self, timeout: float = 150.0) -> None:
         env = {
             **os.environ,
             "ALIGNMENT_HUB_SHARED_PASSWORD": self.password,
