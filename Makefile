@@ -2,16 +2,22 @@
 #   make run    serve the apps with Voila on 127.0.0.1:$(PORT) (no browser opened)
 #   make test   the whole suite: unit, notebooks, Voila server, real browser
 #   make train  training mode on port $(TRAIN_PORT), made-up data in training/
+#   make hub    the program's JupyterHub on 127.0.0.1:$(HUB_PORT), a local trial
 SHELL := /bin/bash
 PORT ?= 8866
 TRAIN_PORT ?= 8867
+HUB_PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
+HUB_INSTALLED := $(VENV)/.installed-hub
+HUB_DIR := deploy/jupyterhub
+# The hub's proxy comes from npm, into the project (never a global install).
+PROXY := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
 
-.PHONY: run train test lint bench clean-venv
+.PHONY: run train hub hub-install test lint bench clean-venv
 
 # pip's own lines, less its chatter: one line per package, so a first install (a few
 # minutes) visibly moves.
@@ -28,8 +34,19 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 $(TEST_INSTALLED): pyproject.toml | $(BIN)/python
 	@echo "Installing the kit and its test tools into $(VENV) (the first run takes a few minutes)..."
-	@set -o pipefail; $(BIN)/python -m pip install --progress-bar off -e '.[test]' 2>&1 | $(PIP_PROGRESS)
+	@set -o pipefail; $(BIN)/python -m pip install --progress-bar off -e '.[test,hub]' 2>&1 | $(PIP_PROGRESS)
+	@touch $@ $(INSTALLED) $(HUB_INSTALLED)
+
+$(HUB_INSTALLED): pyproject.toml | $(BIN)/python
+	@echo "Installing the kit and JupyterHub into $(VENV) (the first run takes a few minutes)..."
+	@set -o pipefail; $(BIN)/python -m pip install --progress-bar off -e '.[hub]' 2>&1 | $(PIP_PROGRESS)
 	@touch $@ $(INSTALLED)
+
+$(PROXY): $(HUB_DIR)/package.json $(HUB_DIR)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The hub's proxy (configurable-http-proxy) comes from npm: install Node.js and npm (sudo apt-get install nodejs npm)."; exit 1; }
+	@echo "Installing configurable-http-proxy into $(HUB_DIR)/node_modules..."
+	@npm ci --prefix $(HUB_DIR) --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # The server prints the link to open (it carries the access key); Ctrl+C stops it.
 run: $(INSTALLED)
@@ -42,17 +59,30 @@ train: $(INSTALLED)
 	  $(BIN)/python -m widgets.server notebooks --port=$(TRAIN_PORT) --title="Alignment Meeting Kit (training)" \
 	  --port-hint="make train TRAIN_PORT={port}"
 
+# The program's hub, locally: prints the address and a shared password; Ctrl+C stops it
+# and every coach's server. Data in hub-data/ (git-ignored).
+hub: hub-install
+	@$(BIN)/python $(HUB_DIR)/local_hub.py --port=$(HUB_PORT)
+
+# What a program's server needs before it runs jupyterhub with its own settings.
+hub-install: $(HUB_INSTALLED) $(PROXY)
+
+# Without npm the hub's tests are skipped (CI installs it and runs them).
 test: $(TEST_INSTALLED)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(PROXY); \
+	  else echo "npm not found: the hub tests will be skipped (sudo apt-get install nodejs npm)"; fi
 	$(BIN)/python -m pytest
 
 lint: $(TEST_INSTALLED)
-	$(BIN)/ruff check widgets tests bench
+	$(BIN)/ruff check widgets tests bench deploy
 	$(BIN)/mypy widgets
 
 bench: $(TEST_INSTALLED)
 	$(BIN)/python bench/save_latency.py
 	$(BIN)/python bench/page_open.py
 	$(BIN)/python bench/analysis_load.py
+	@$(MAKE) --no-print-directory $(PROXY)
+	$(BIN)/python bench/hub_open.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -31,10 +31,8 @@ def _bound(requirement: str) -> str:
 
 def test_environment_yml_mirrors_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    wanted = {
-        _name(r): _bound(r)
-        for r in project["dependencies"] + project["optional-dependencies"]["test"]
-    }
+    extras = [r for group in project["optional-dependencies"].values() for r in group]
+    wanted = {_name(r): _bound(r) for r in project["dependencies"] + extras}
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     listed = {_name(d): _bound(d) for d in env["dependencies"] if isinstance(d, str) and d != "pip"}
     listed.pop("python")
