@@ -28,6 +28,7 @@ from widgets.instrument.derived_items import derived_meeting_items
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
+from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import app_context
 from widgets.shell.form_writer import FormWriter
 from widgets.shell.page import app_page
@@ -171,11 +172,13 @@ class DebriefApp:
         self.summary_box.children = ()
         self.clock = DebriefClock(self.form, meeting_number=meeting_number, clock=self.now)
         if engagement is None:
+            set_page_scope()
             self.view = None
             self.form_box.children = ()
             self.body.layout.display = "none"
             self._stop_ticking()
             return
+        set_page_scope(FORM, engagement.engagement_id, meeting_number)
         self.view = FormView(self.form, meeting_number=meeting_number, name=engagement.first_name)
         self.form_box.children = (self.view.widget,)
         self._restore()

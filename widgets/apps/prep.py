@@ -28,6 +28,7 @@ from widgets.instrument.instrument import Instrument
 from widgets.instrument.rules import MEETING_DATE_ROLE
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
+from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import app_context
 from widgets.shell.form_writer import FormWriter
 from widgets.shell.page import app_page
@@ -139,10 +140,12 @@ class PrepApp:
         self.meeting_number = meeting_number
         self.submit_message.value = ""
         if engagement is None:
+            set_page_scope()
             self.views = {}
             self.forms_box.children = ()
             self.body.layout.display = "none"
             return
+        set_page_scope("prep", engagement.engagement_id, meeting_number)
         name = engagement.first_name
         self.views = {
             form_id: FormView(

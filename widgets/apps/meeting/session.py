@@ -29,6 +29,7 @@ from widgets.clock import local_time
 from widgets.errors import StoreError
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.rules import MEETING_FORM, fill_name
+from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import AppContext
 from widgets.store.drafts import DraftStore, StaleDraft
 from widgets.store.records import Submission
@@ -85,6 +86,7 @@ class MeetingSession:
             reopen=self._reopen,
         )
         self.guard.keep_mine(self._draft)
+        set_page_scope(MEETING_FORM, engagement.engagement_id, meeting_number)
         self._reopen()
         screen.body.layout.display = ""
 
@@ -164,6 +166,7 @@ class MeetingSession:
         """Close the parts' widgets, so this meeting's notes leave the page."""
         self.sections.close()
         self.guard.close()
+        set_page_scope()
 
     def _lock_stale(self) -> None:
         self.sections.set_disabled(True)
