@@ -22,9 +22,11 @@ def second_tab(page: Page, server: VoilaServer) -> Page:
     other = page.context.new_page()
     other.route(
         "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith((server.url, "data:", "blob:"))
-        else route.abort(),
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith((server.url, "data:", "blob:"))
+            else route.abort()
+        ),
     )
     other.set_default_timeout(30_000)
     return other
