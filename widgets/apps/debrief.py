@@ -28,12 +28,14 @@ from widgets.instrument.derived_items import derived_meeting_items
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
+from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import app_context
+from widgets.shell.form_writer import FormWriter
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ticker import Ticker
 from widgets.shell.ui_text import status_html
-from widgets.store.drafts import DraftStore
+from widgets.store.drafts import DraftStore, StaleDraft
 from widgets.store.records import Answer, Submission
 from widgets.store.registry import Engagement, EngagementRegistry
 from widgets.store.responses import ResponseStore
@@ -76,6 +78,9 @@ class DebriefApp:
         self.clock = DebriefClock(self.form, clock=clock)
         self.summary: SummaryView | None = None
         self._loading = False
+        self.writer = FormWriter(
+            self.drafts, lock=self._lock, current=self._draft_data, say=self._set_status
+        )
         self._ticker = (
             Ticker(self.refresh_clock, interval=tick_seconds, name="debrief-clock")
             if tick_seconds
@@ -117,6 +122,7 @@ class DebriefApp:
         home = self.context.link("home.ipynb")
         self.widget = w.VBox(
             [
+                self.writer.notice.widget,
                 page_header(
                     self.form.title,
                     self.form.intro,
@@ -166,11 +172,13 @@ class DebriefApp:
         self.summary_box.children = ()
         self.clock = DebriefClock(self.form, meeting_number=meeting_number, clock=self.now)
         if engagement is None:
+            set_page_scope()
             self.view = None
             self.form_box.children = ()
             self.body.layout.display = "none"
             self._stop_ticking()
             return
+        set_page_scope(FORM, engagement.engagement_id, meeting_number)
         self.view = FormView(self.form, meeting_number=meeting_number, name=engagement.first_name)
         self.form_box.children = (self.view.widget,)
         self._restore()
@@ -182,7 +190,7 @@ class DebriefApp:
         assert self.engagement is not None and self.view is not None
         eid = self.engagement.engagement_id
         saved = self._saved()
-        draft = self.drafts.load(eid, self._draft_key())
+        draft = self.writer.open(eid, self._draft_key())
         self._loading = True
         try:
             if draft and (saved is None or draft[0] > saved.recorded_at):
@@ -245,13 +253,22 @@ class DebriefApp:
 
     def _save_draft(self) -> None:
         assert self.engagement is not None
-        data = {FORM: self.view.values() if self.view else {}, "clock": self.clock.state()}
         try:
-            stamp = self.drafts.save(self.engagement.engagement_id, self._draft_key(), data)
+            stamp = self.writer.save(self._draft_data())
         except OSError as exc:
             self._set_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
             return
-        self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
+        if stamp is not None:
+            self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
+
+    def _draft_data(self) -> dict:
+        return {FORM: self.view.values() if self.view else {}, "clock": self.clock.state()}
+
+    def _lock(self, locked: bool) -> None:
+        """Read-only while another tab holds the draft (the text stays on screen)."""
+        if self.view is not None:
+            self.view.set_disabled(locked)
+        self.submit_button.disabled = self.start_button.disabled = locked
 
     # -- saving -------------------------------------------------------------------------
     def _timing_answers(self) -> list[Answer]:
@@ -286,20 +303,29 @@ class DebriefApp:
         eid = self.engagement.engagement_id
         was = (self.clock.started_at, self.clock.ended_at)
         try:
-            saved = self.store.submit(
-                engagement_id=eid,
-                form=FORM,
-                meeting_number=self.meeting_number,
-                answers=[*self.view.answers(), *self._timing_answers()],
-                instrument_version=self.instrument.version,
-            )
+            with self.writer.finishing():
+                found = self.store.submit_many(
+                    engagement_id=eid,
+                    meeting_number=self.meeting_number,
+                    forms={FORM: [*self.view.answers(), *self._timing_answers()]},
+                    instrument_version=self.instrument.version,
+                )
+        except StaleDraft as exc:
+            self.clock.started_at, self.clock.ended_at = was
+            self.submit_message.value = status_html(f"Not saved: {exc}", "error")
+            return False
         except StoreError as exc:
             self.clock.started_at, self.clock.ended_at = was  # keep the clock running
             self.submit_message.value = status_html(
                 f"Not saved: {exc} Your answers are still here and in the draft.", "error"
             )
             return False
-        self.drafts.clear(eid, self._draft_key())
+        if not found:
+            text = "Nothing changed since the last save, so no new revision was written."
+            self.submit_message.value = status_html(text, "ok")
+            self._set_status(text, "ok")
+            return True
+        saved = found[0]
         text = f"Saved on {local_time(saved.recorded_at)} (revision {saved.revision})."
         if saved.revision > 1:
             text += " This corrects the earlier version, which is kept in the history."

@@ -28,11 +28,13 @@ from widgets.instrument.instrument import Instrument
 from widgets.instrument.rules import MEETING_DATE_ROLE
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
+from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import app_context
+from widgets.shell.form_writer import FormWriter
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ui_text import status_html
-from widgets.store.drafts import DraftStore
+from widgets.store.drafts import DraftStore, StaleDraft
 from widgets.store.records import Submission
 from widgets.store.registry import Engagement, EngagementRegistry
 from widgets.store.responses import ResponseStore
@@ -66,6 +68,9 @@ class PrepApp:
         self.engagement: Engagement | None = None
         self.meeting_number = 1
         self._loading = False
+        self.writer = FormWriter(
+            self.drafts, lock=self._lock, current=self._draft_data, say=self._set_status
+        )
 
         self.picker = EngagementPicker(self.registry)
         self.meeting_toggle = meeting_number_toggle("Preparing for", "prep")
@@ -99,6 +104,7 @@ class PrepApp:
             )
         self.widget = w.VBox(
             [
+                self.writer.notice.widget,
                 page_header(
                     "Preparation session",
                     self.instrument.form("prep").intro,
@@ -134,10 +140,12 @@ class PrepApp:
         self.meeting_number = meeting_number
         self.submit_message.value = ""
         if engagement is None:
+            set_page_scope()
             self.views = {}
             self.forms_box.children = ()
             self.body.layout.display = "none"
             return
+        set_page_scope("prep", engagement.engagement_id, meeting_number)
         name = engagement.first_name
         self.views = {
             form_id: FormView(
@@ -169,7 +177,7 @@ class PrepApp:
         saved: dict[str, Submission | None] = {
             f: self.store.latest(eid, f, self.meeting_number) for f in FORMS
         }
-        draft = self.drafts.load(eid, self._draft_key())
+        draft = self.writer.open(eid, self._draft_key())
         saved_at = max((s.recorded_at for s in saved.values() if s), default="")
         self._loading = True
         try:
@@ -201,13 +209,22 @@ class PrepApp:
         self._update_timing()
         if self._loading or self.engagement is None:
             return
-        data = {form_id: view.values() for form_id, view in self.views.items()}
         try:
-            stamp = self.drafts.save(self.engagement.engagement_id, self._draft_key(), data)
+            stamp = self.writer.save(self._draft_data())
         except OSError as exc:
             self._set_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
             return
-        self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
+        if stamp is not None:
+            self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
+
+    def _draft_data(self) -> dict[str, dict[str, str]]:
+        return {form_id: view.values() for form_id, view in self.views.items()}
+
+    def _lock(self, locked: bool) -> None:
+        """Read-only while another tab holds the draft (the text stays on screen)."""
+        for view in self.views.values():
+            view.set_disabled(locked)
+        self.submit_button.disabled = locked
 
     def _timing_check(self) -> TimingCheck | None:
         field = self.views.get("checklist") and self.views["checklist"].fields.get(
@@ -260,24 +277,34 @@ class PrepApp:
             )
             return False
         eid = self.engagement.engagement_id
+        forms = {f: v.answers() for f, v in self.views.items() if v.answers()}
+        if not forms:
+            self.submit_message.value = status_html(
+                "Nothing to save yet: answer at least one question.", "error"
+            )
+            return False
         try:
-            saved = [
-                self.store.submit(
+            # Both forms in one commit, or neither; only forms that changed.
+            with self.writer.finishing():
+                saved = self.store.submit_many(
                     engagement_id=eid,
-                    form=form_id,
                     meeting_number=self.meeting_number,
-                    answers=view.answers(),
+                    forms=forms,
                     instrument_version=self.instrument.version,
                 )
-                for form_id, view in self.views.items()
-                if view.answers()
-            ]
+        except StaleDraft as exc:
+            self.submit_message.value = status_html(f"Not saved: {exc}", "error")
+            return False
         except StoreError as exc:
             self.submit_message.value = status_html(
                 f"Not saved: {exc} Your answers are still here and in the draft.", "error"
             )
             return False
-        self.drafts.clear(eid, self._draft_key())
+        if not saved:
+            text = "Nothing changed since the last save, so no new revision was written."
+            self.submit_message.value = status_html(text, "ok")
+            self._set_status(text, "ok")
+            return True
         revision = max(s.revision for s in saved)
         when = local_time(saved[0].recorded_at)
         text = f"Saved on {when} (revision {revision})."

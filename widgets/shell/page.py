@@ -22,9 +22,11 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from widgets.shell.connection_watch import ConnectionWatch
 from widgets.shell.context import AppContext, app_context
 from widgets.shell.request import is_preheated, query_params, request_params
 from widgets.shell.style import stylesheet
+from widgets.shell.ticker import in_kernel
 
 __all__ = ["app_page"]
 
@@ -71,6 +73,11 @@ def app_page(
     In a preheated kernel the result is a holder the app appears in once the page is
     requested; otherwise it is the app itself.
     """
+    if in_kernel():
+        # Shown before the app, outside it: it must work when the app's kernel is gone.
+        from IPython.display import display
+
+        display(ConnectionWatch())
     loop = _running_loop()
     if params is not None or not is_preheated() or loop is None:
         return build(app_context(query_params() if params is None else params, root=root))

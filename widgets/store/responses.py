@@ -25,11 +25,12 @@ which must stay light (pandas belongs to analysis).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from widgets.clock import Clock, stamp, utc_now
+from widgets.errors import StoreError
 from widgets.ids import check_engagement_id
 from widgets.paths import exports_dir
 from widgets.store.csv_codec import append_bytes, encode_rows, file_size, read_dicts
@@ -85,51 +86,117 @@ class ResponseStore:
         StoreError if there is nothing to save or the disk refuses the write; in every
         failure nothing at all is saved.
         """
+        saved = self.submit_many(
+            engagement_id=engagement_id,
+            meeting_number=meeting_number,
+            forms={form: answers},
+            instrument_version=instrument_version,
+            skip_unchanged=False,
+        )
+        return saved[0]
+
+    def submit_many(
+        self,
+        *,
+        engagement_id: str,
+        meeting_number: int,
+        forms: Mapping[str, Iterable[Answer]],
+        instrument_version: str,
+        skip_unchanged: bool = True,
+    ) -> list[Submission]:
+        """Save several forms of one meeting in one commit: all of them, or none.
+
+        A coach presses one Submit for the checklist and the prep together; saving
+        them one by one left the checklist saved when the prep's write failed, while
+        the screen said nothing was saved, and the retry made a needless revision 2.
+
+        With ``skip_unchanged``, a form whose answers equal its latest revision is not
+        written again; the forms actually saved are returned (an empty list: nothing
+        changed since the last save). Failures are as for :meth:`submit`.
+        """
         check_engagement_id(engagement_id)
-        saved = tuple(answers)
-        check_submission(form, meeting_number, saved, instrument_version)
+        wanted = {form: tuple(answers) for form, answers in forms.items()}
+        for form, answers in wanted.items():
+            check_submission(form, meeting_number, answers, instrument_version)
         recorded_at = stamp(self.clock())
-        session_id = str(uuid.uuid4())
         with self._journal.locked():
             self._index.sync()
             self._refuse_unsafe_append()
-            previous = latest_entry(self._index.entries(engagement_id), form, meeting_number)
-            submission = Submission(
-                session_id=session_id,
-                engagement_id=engagement_id,
-                form=form,
-                meeting_number=meeting_number,
-                revision=previous.revision + 1 if previous else 1,
-                supersedes=previous.session_id if previous else "",
-                recorded_at=recorded_at,
-                instrument_version=instrument_version,
-                answers=saved,
+            entries = self._index.entries(engagement_id)
+            submissions = []
+            for form, answers in wanted.items():
+                previous = latest_entry(entries, form, meeting_number)
+                if skip_unchanged and self._unchanged(
+                    engagement_id, previous, answers, instrument_version
+                ):
+                    continue
+                submissions.append(
+                    Submission(
+                        session_id=str(uuid.uuid4()),
+                        engagement_id=engagement_id,
+                        form=form,
+                        meeting_number=meeting_number,
+                        revision=previous.revision + 1 if previous else 1,
+                        supersedes=previous.session_id if previous else "",
+                        recorded_at=recorded_at,
+                        instrument_version=instrument_version,
+                        answers=answers,
+                    )
+                )
+            if submissions:
+                self._append(engagement_id, submissions)
+        return submissions
+
+    def _unchanged(
+        self,
+        engagement_id: str,
+        previous: IndexEntry | None,
+        answers: tuple[Answer, ...],
+        instrument_version: str,
+    ) -> bool:
+        if previous is None or previous.instrument_version != instrument_version:
+            return False
+        if previous.rows != len(answers):
+            return False
+        try:
+            (last,) = self._index.load(engagement_id, [previous])
+        except StoreError:
+            return False  # unreadable: saving again is the safe side
+        return set(last.answers) == set(answers)
+
+    def _append(self, engagement_id: str, submissions: list[Submission]) -> None:
+        """Append the submissions' rows and index entries in one journal commit."""
+        bodies = [encode_rows(response_rows(s)) for s in submissions]
+        # The header is decided here, under the lock: the file may have been
+        # empty when this save began and written to by another one since.
+        data, offset = append_bytes(self.responses_path, RESPONSE_COLUMNS, b"".join(bodies))
+        entries = []
+        for submission, body in zip(submissions, bodies, strict=True):
+            entries.append(
+                IndexEntry(
+                    session_id=submission.session_id,
+                    form=submission.form,
+                    meeting_number=submission.meeting_number,
+                    revision=submission.revision,
+                    supersedes=submission.supersedes,
+                    recorded_at=submission.recorded_at,
+                    instrument_version=submission.instrument_version,
+                    offset=offset,
+                    length=len(body),
+                    rows=len(submission.answers),
+                )
             )
-            body = encode_rows(response_rows(submission))
-            # The header is decided here, under the lock: the file may have been
-            # empty when this save began and written to by another one since.
-            data, offset = append_bytes(self.responses_path, RESPONSE_COLUMNS, body)
-            entry = IndexEntry(
-                session_id=session_id,
-                form=form,
-                meeting_number=meeting_number,
-                revision=submission.revision,
-                supersedes=submission.supersedes,
-                recorded_at=recorded_at,
-                instrument_version=instrument_version,
-                offset=offset,
-                length=len(body),
-                rows=len(saved),
-            )
-            index_path = self._index.path_for(engagement_id)
-            roster = self._index.roster_append(engagement_id)
-            index_data, _ = append_bytes(index_path, INDEX_COLUMNS, encode_rows([entry.cells()]))
-            end = file_size(self.responses_path) + len(data)
-            self._journal.commit(
-                [(self.responses_path, data), (index_path, index_data), *filter(None, [roster])],
-                [(self._index.watermark_path, self._index.watermark(end, data))],
-            )
-        return submission
+            offset += len(body)
+        index_path = self._index.path_for(engagement_id)
+        roster = self._index.roster_append(engagement_id)
+        index_data, _ = append_bytes(
+            index_path, INDEX_COLUMNS, encode_rows([e.cells() for e in entries])
+        )
+        end = file_size(self.responses_path) + len(data)
+        self._journal.commit(
+            [(self.responses_path, data), (index_path, index_data), *filter(None, [roster])],
+            [(self._index.watermark_path, self._index.watermark(end, data))],
+        )
 
     def _refuse_unsafe_append(self) -> None:
         """Refuse to append to a file whose last value was left open by another program."""

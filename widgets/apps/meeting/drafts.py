@@ -22,7 +22,13 @@ from typing import Any
 from widgets.apps.meeting.timer import MeetingTimer
 from widgets.store.drafts import DraftStore
 
-__all__ = ["MeetingDraft", "meeting_draft_key", "save_meeting_draft", "tick_stamp"]
+__all__ = [
+    "MeetingDraft",
+    "meeting_draft_key",
+    "merge_drafts",
+    "save_meeting_draft",
+    "tick_stamp",
+]
 
 
 def meeting_draft_key(meeting_number: int) -> str:
@@ -78,6 +84,24 @@ class MeetingDraft:
         values.update({f"{k}_asked": "yes" for k, v in self.asked.items() if v})
         values.update({str(k): str(v) for k, v in self.ticks.items() if v})
         return values
+
+
+def merge_drafts(current: MeetingDraft, mine: MeetingDraft) -> MeetingDraft:
+    """What a tab taking over the meeting from another tab saves.
+
+    The clock is the meeting's, so it stays as the other tab left it (a Next pressed
+    there is not undone). Notes typed in this tab win where it has any (the coach chose
+    to carry on here and sees them); every tick and asked marker of either tab is kept.
+    """
+    notes = {**current.notes, **{k: v for k, v in mine.notes.items() if v}}
+    asked = {
+        k: bool(current.asked.get(k)) or bool(mine.asked.get(k))
+        for k in {*current.asked, *mine.asked}
+    }
+    ticks = {
+        k: current.ticks.get(k) or mine.ticks.get(k) or "" for k in {*current.ticks, *mine.ticks}
+    }
+    return MeetingDraft(timer=current.timer or mine.timer, notes=notes, asked=asked, ticks=ticks)
 
 
 def save_meeting_draft(

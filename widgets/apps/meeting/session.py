@@ -17,24 +17,21 @@ from datetime import datetime
 
 from widgets.apps.meeting.card import facilitator_card, load_shared_prep
 from widgets.apps.meeting.clock_html import agenda_html, clock_html, timings_html
-from widgets.apps.meeting.drafts import (
-    MeetingDraft,
-    meeting_draft_key,
-    save_meeting_draft,
-    tick_stamp,
-)
+from widgets.apps.meeting.drafts import MeetingDraft, tick_stamp
 from widgets.apps.meeting.followup import earlier_notes
 from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds
 from widgets.apps.meeting.rows import corrected_answers, meeting_answers
 from widgets.apps.meeting.screen import MeetingScreen
 from widgets.apps.meeting.sections import MeetingSections
+from widgets.apps.meeting.tab_guard import TabGuard
 from widgets.apps.meeting.timer import MeetingTimer, TimerError
 from widgets.clock import local_time
 from widgets.errors import StoreError
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.rules import MEETING_FORM, fill_name
+from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import AppContext
-from widgets.store.drafts import DraftStore
+from widgets.store.drafts import DraftStore, StaleDraft
 from widgets.store.records import Submission
 from widgets.store.registry import Engagement
 from widgets.store.responses import ResponseStore
@@ -79,12 +76,28 @@ class MeetingSession:
         self._on_act = on_act
         self._on_refresh = on_refresh
         self._correcting = False
+        # One writer per draft: another tab's save makes this one read-only.
+        self.guard = TabGuard(
+            screen,
+            drafts,
+            engagement.engagement_id,
+            meeting_number,
+            on_stale=self._lock_stale,
+            reopen=self._reopen,
+        )
+        self.guard.keep_mine(self._draft)
+        set_page_scope(MEETING_FORM, engagement.engagement_id, meeting_number)
+        self._reopen()
+        screen.body.layout.display = ""
+
+    def _reopen(self) -> None:
+        if hasattr(self, "sections"):
+            self.sections.close()
         self._loading = True
         try:
             self._open()
         finally:
             self._loading = False
-        screen.body.layout.display = ""
         self.refresh()
 
     def _open(self) -> None:
@@ -97,7 +110,7 @@ class MeetingSession:
         second = self.meeting_number == 2
         earlier = earlier_notes(self.store, self.instrument, eid) if second else {}
         self.saved: Submission | None = self.store.latest(eid, MEETING_FORM, self.meeting_number)
-        draft = self.drafts.load(eid, meeting_draft_key(self.meeting_number))
+        draft = self.guard.open()
         if draft is not None and (self.saved is None or draft[0] > self.saved.recorded_at):
             restored = MeetingDraft.from_data(draft[1])
             self.timer = self._restore_timer(draft[0], restored)
@@ -152,6 +165,12 @@ class MeetingSession:
     def close(self) -> None:
         """Close the parts' widgets, so this meeting's notes leave the page."""
         self.sections.close()
+        self.guard.close()
+        set_page_scope()
+
+    def _lock_stale(self) -> None:
+        self.sections.set_disabled(True)
+        self.refresh()
 
     # -- drafts -------------------------------------------------------------------------
     def _draft(self) -> MeetingDraft:
@@ -170,20 +189,20 @@ class MeetingSession:
         if self.saved is not None and not self.timer.started:
             return  # an ended meeting shown read-only: nothing to draft
         try:
-            stamp = save_meeting_draft(
-                self.drafts, self.engagement.engagement_id, self.meeting_number, self._draft()
-            )
+            stamp = self.guard.save(self._draft())
         except OSError as exc:
             self.screen.say_status(
                 f"Could not save the draft ({exc}). Keep this page open.", "error"
             )
             return
-        if self.timer.in_progress:
+        if stamp is not None and self.timer.in_progress:
             self.screen.say_status(f"Draft saved {local_time(stamp, '%H:%M:%S')}.")
 
     # -- clock actions ------------------------------------------------------------------
     def _act(self, action: Callable[[MeetingTimer], None]) -> bool:
         self._on_act()
+        if not self.guard.check():
+            return False
         try:
             with self._lock:
                 action(self.timer)
@@ -206,6 +225,8 @@ class MeetingSession:
 
     def end(self) -> bool:
         """Stop the clock and save every row; nothing is ended while a note cannot be saved."""
+        if not self.guard.check():
+            return False
         if not self.timer.ended:
             sections = self.sections
             problems = {}
@@ -229,21 +250,25 @@ class MeetingSession:
         return self._submit()
 
     def _submit(self) -> bool:
-        eid = self.engagement.engagement_id
         try:
-            submission = self.store.submit(
-                engagement_id=eid,
-                form=MEETING_FORM,
-                meeting_number=self.meeting_number,
-                answers=meeting_answers(
-                    self.form,
-                    self.meeting_number,
+            # Under the draft's lock: a stale tab cannot end, and no tab can draft
+            # between the save and the draft's finished marker.
+            with self.guard.finishing():
+                submission = self.store.submit(
+                    engagement_id=self.engagement.engagement_id,
+                    form=MEETING_FORM,
+                    meeting_number=self.meeting_number,
+                    answers=meeting_answers(
+                        self.form,
+                        self.meeting_number,
+                        instrument_version=self.instrument.version,
+                        timer=self.timer,
+                        notes=self.sections,
+                    ),
                     instrument_version=self.instrument.version,
-                    timer=self.timer,
-                    notes=self.sections,
-                ),
-                instrument_version=self.instrument.version,
-            )
+                )
+        except StaleDraft:
+            return False
         except (StoreError, ValueError) as exc:
             self.screen.say_action(
                 f"The meeting has ended but is not saved yet: {exc} Everything is still in the "
@@ -252,7 +277,6 @@ class MeetingSession:
             )
             self.refresh()
             return False
-        self.drafts.clear(eid, meeting_draft_key(self.meeting_number))
         self.saved = submission
         self._show_saved(submission, just_ended=True)
         return True
@@ -346,6 +370,8 @@ class MeetingSession:
     # -- display ------------------------------------------------------------------------
     def refresh(self) -> None:
         """Redraw the clock, the agenda and the buttons from the timer's stored times."""
+        if self.guard.stale is None and self.timer.in_progress and not self._loading:
+            self.guard.check()  # about once a second while the clock runs
         timer = self.timer
         ended = self.saved.values() if self.saved is not None and not timer.started else None
         with self._lock:
@@ -362,6 +388,13 @@ class MeetingSession:
             "Save the ended meeting" if timer.ended and self.saved is None else "End meeting"
         )
         self.screen.meeting_toggle.disabled = timer.in_progress
+        if self.guard.stale is not None:
+            screen = self.screen
+            for button in (screen.start_button, screen.back_button, screen.next_button):
+                button.disabled = True
+            screen.end_button.disabled = screen.correct_button.disabled = True
+            self._on_refresh(False)
+            return
         if self.saved is None:
             current = timer.current.id if timer.current and timer.in_progress else None
             for planned in timer.running:

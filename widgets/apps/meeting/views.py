@@ -102,14 +102,16 @@ class CheckpointView:
         self.when = w.HTML()
         self.when.add_class(f"kit-meeting-{item.id}-time")
         self.field.box.children = (*self.field.box.children, self.when)
-        self.field.input.observe(self._ticked, names="value")
+        # A listener of the field, not of its input: the field's listeners run in turn,
+        # so the tick's time is set before the draft (listening after it) is saved.
+        self.field.on_change(self._ticked)
         self.box = self.field.box
         self.box.add_class("kit-checkpoint")
 
-    def _ticked(self, change: dict[str, Any]) -> None:
+    def _ticked(self) -> None:
         if self._restoring:
             return
-        self.ticked_at = self._clock() if change["new"] else ""
+        self.ticked_at = self._clock() if self.field.input.value else ""
         self._show_time()
 
     def _show_time(self) -> None:
