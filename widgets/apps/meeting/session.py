@@ -25,6 +25,7 @@ from widgets.apps.meeting.drafts import (
 )
 from widgets.apps.meeting.followup import earlier_notes
 from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds
+from widgets.apps.meeting.role import meeting_role
 from widgets.apps.meeting.rows import corrected_answers, meeting_answers
 from widgets.apps.meeting.screen import MeetingScreen
 from widgets.apps.meeting.sections import MeetingSections
@@ -91,8 +92,11 @@ class MeetingSession:
         eid, name = self.engagement.engagement_id, self.engagement.first_name
         prep_form = self.instrument.form("prep")
         self.shared_prep = load_shared_prep(self.store, prep_form, eid, self.meeting_number)
+        self.role = meeting_role(self.instrument, self.shared_prep, name)
+        banner = self.role.banner()
         self.screen.card_box.children = (
             facilitator_card(name, prep_form, self.shared_prep, card_rows=self.instrument.card),
+            *((banner,) if banner is not None else ()),
         )
         second = self.meeting_number == 2
         earlier = earlier_notes(self.store, self.instrument, eid) if second else {}
@@ -119,6 +123,7 @@ class MeetingSession:
             on_change=self._autosave,
             locked=self._locked,
             box=self.screen.sections_box,
+            dress_prompt=self.role.dress_prompt,
         )
         if draft is None and self.saved is not None:
             self._show_saved(self.saved)
