@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from widgets.apps.meeting.budgets import BudgetChoice, program_budget_choice, with_budgets
 from widgets.apps.meeting.card import facilitator_card, load_shared_prep
 from widgets.apps.meeting.clock_html import agenda_html, clock_html, timings_html
 from widgets.apps.meeting.drafts import (
@@ -125,6 +126,9 @@ class MeetingSession:
             box=self.screen.sections_box,
             dress_prompt=self.role.dress_prompt,
         )
+        self.budget_choice: BudgetChoice | None = None
+        if draft is None and self.saved is None:
+            self._offer_budgets()
         if draft is None and self.saved is not None:
             self._show_saved(self.saved)
         elif draft is None:
@@ -136,6 +140,26 @@ class MeetingSession:
     def _new_timer(self) -> MeetingTimer:
         plan = meeting_plan(self.form, self.meeting_number, self.shared_prep)
         return MeetingTimer(plan, total_seconds=meeting_total_seconds(self.form), clock=self.clock)
+
+    def _offer_budgets(self) -> None:
+        plan = meeting_plan(self.form, self.meeting_number, self.shared_prep)
+        self.budget_choice = program_budget_choice(self.store, plan, self.meeting_number)
+        if self.budget_choice is not None:
+            self.screen.card_box.children = (
+                *self.screen.card_box.children,
+                self.budget_choice.widget,
+            )
+
+    def _accept_budgets(self, timer: MeetingTimer) -> None:
+        if self.budget_choice is None or timer.started:
+            return
+        budgets = self.budget_choice.budgets()
+        plan = with_budgets(meeting_plan(self.form, self.meeting_number, self.shared_prep), budgets)
+        self.timer = MeetingTimer(
+            plan, total_seconds=meeting_total_seconds(self.form), clock=self.clock
+        )
+        self.sections.timer = self.timer
+        self.budget_choice.lock()
 
     def _restore_timer(self, saved_at: str, draft: MeetingDraft) -> MeetingTimer:
         try:
@@ -201,6 +225,7 @@ class MeetingSession:
         return True
 
     def start(self) -> bool:
+        self._accept_budgets(self.timer)
         return self._act(lambda t: t.start())
 
     def next(self) -> bool:
