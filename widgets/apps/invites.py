@@ -23,6 +23,7 @@ import icalendar
 
 from widgets.apps.agenda import meeting_agenda, meeting_minutes
 from widgets.apps.summary.documents import data_link
+from widgets.errors import InputError
 from widgets.instrument.instrument import Instrument
 
 __all__ = [
@@ -45,7 +46,7 @@ _NO_MAIL = "invalid:nomail"
 _TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
 
 
-class InviteError(ValueError):
+class InviteError(InputError, ValueError):
     """An invite cannot be made from what was typed (a time, a missing date)."""
 
 
