@@ -98,7 +98,7 @@ def test_codebook_entry_fields(instrument: Instrument) -> None:
     assert book["progress_focus"].meetings == "2"
     assert book["strengths_best"].free_text and not book["asks"].free_text
     assert book["success"].shareable and not book["off_limits"].shareable
-    assert {entry.instrument_version for entry in book.values()} == {"1.0.0"}
+    assert {entry.instrument_version for entry in book.values()} == {"1.1.0"}
 
 
 def test_derived_meeting_items_per_meeting(instrument: Instrument) -> None:

@@ -99,6 +99,7 @@ SHAREABLE_ALLOWED = {
     "share_topics",
     "opening_lead",
     "opening_plan",
+    "coach_role",
     "closing_lead",
     "closing_plan",
     "goal_alignment_ok",
@@ -133,7 +134,7 @@ def test_in_order_helper() -> None:
 
 def test_forms_and_version(instrument: Instrument) -> None:
     assert list(instrument.forms) == ["checklist", "prep", "meeting", "debrief"]
-    assert instrument.version == "1.0.0"
+    assert instrument.version == "1.1.0"
 
 
 def test_checklist_ids_and_types(instrument: Instrument) -> None:

@@ -171,7 +171,7 @@ BROKEN: list[Any] = [
         id="form-id-not-the-file-name",
     ),
     pytest.param(
-        text_edit("instrument.yaml", 'version: "1.0.0"', 'version: "1.0"'),
+        text_edit("instrument.yaml", 'version: "1.1.0"', 'version: "1.0"'),
         r"instrument\.yaml: 'version'.*1\.0\.0",
         id="bad-manifest-version",
     ),
@@ -243,7 +243,7 @@ BROKEN: list[Any] = [
     ),
     pytest.param(
         add_card_row({"heading": "Odd", "hook": "odd", "items": ["success"], "colour": "red"}),
-        r"meeting\.yaml: unknown key 'colour' in 'card\[5\]' \(allowed keys: heading, hook, "
+        r"meeting\.yaml: unknown key 'colour' in 'card\[6\]' \(allowed keys: heading, hook, "
         r"items, layout, hide_when_empty\)",
         id="card-unknown-key",
     ),

@@ -164,6 +164,7 @@ class AnalysisApp(w.VBox):
             "section_timing": "Agenda time",
             "goal_alignment_uptake": "Goal alignment",
             "common_asks": "Asks",
+            "coach_role_choices": "Coach's role",
             "feeling_distribution": "Feeling",
             "debrief_rates": "Debrief",
             "checkpoint_completion": "Checkpoints",

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from widgets.analysis.grouping import per_group
+from widgets.analysis.role_metrics import coach_role_choices
 from widgets.analysis.timing_metrics import meetings_by_month, section_timing
 from widgets.apps.timing import (
     DEFAULT_TOLERANCE,
@@ -37,6 +38,7 @@ __all__ = [
     "section_timing",
     "goal_alignment_uptake",
     "common_asks",
+    "coach_role_choices",
     "feeling_distribution",
     "debrief_rates",
     "checkpoint_completion",
@@ -265,6 +267,7 @@ METRICS = (
     "section_timing",
     "goal_alignment_uptake",
     "common_asks",
+    "coach_role_choices",
     "feeling_distribution",
     "debrief_rates",
     "checkpoint_completion",
@@ -288,6 +291,7 @@ def all_metrics(
         "section_timing": section_timing(sessions, instrument, tolerance=tolerance, by=by),
         "goal_alignment_uptake": goal_alignment_uptake(sessions, by=by),
         "common_asks": common_asks(sessions, instrument, by=by),
+        "coach_role_choices": coach_role_choices(sessions, instrument, by=by),
         "feeling_distribution": feeling_distribution(sessions, by=by),
         "debrief_rates": debrief_rates(sessions, by=by),
         "checkpoint_completion": checkpoint_completion(sessions, instrument, by=by),

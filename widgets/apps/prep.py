@@ -8,10 +8,12 @@ the saved answers (or a newer unsaved draft) and a new Submit is a corrected rev
 from __future__ import annotations
 
 import html
+from datetime import date
 from pathlib import Path
 
 import ipywidgets as w
 
+from widgets.apps.prep_downloads import PrepDownloads
 from widgets.apps.timing import (
     DEFAULT_WINDOW,
     ProgramSettingsError,
@@ -72,6 +74,14 @@ class PrepApp:
             self.drafts, lock=self._lock, current=self._draft_data, say=self._set_status
         )
 
+        self.downloads = PrepDownloads(
+            self.instrument,
+            answers=self._answers_on_screen,
+            first_name=lambda: self.engagement.first_name if self.engagement else "",
+            engagement_id=lambda: self.engagement.engagement_id if self.engagement else "",
+            meeting_number=lambda: self.meeting_number,
+            meeting_date=self._meeting_date,
+        )
         self.picker = EngagementPicker(self.registry)
         self.meeting_toggle = meeting_number_toggle("Preparing for", "prep")
         self.status = w.HTML()
@@ -163,8 +173,11 @@ class PrepApp:
                 f"<p class='kit-intro'>{html.escape(checklist.intro)}</p>"
             ),
             self.views["checklist"].widget,
+            self.downloads.prep_session_box,
             self.views["prep"].widget,
+            self.downloads.meeting_box,
         )
+        self.downloads.reset()
         self._restore()
         for view in self.views.values():
             view.on_change(self._autosave)
@@ -225,6 +238,15 @@ class PrepApp:
         for view in self.views.values():
             view.set_disabled(locked)
         self.submit_button.disabled = locked
+
+    def _answers_on_screen(self) -> dict[str, str]:
+        return {k: v for view in self.views.values() for k, v in view.values().items()}
+
+    def _meeting_date(self) -> date | None:
+        field = self.views.get("checklist") and self.views["checklist"].fields.get(
+            self._meeting_date_id
+        )
+        return field.date() if isinstance(field, DateField) else None
 
     def _timing_check(self) -> TimingCheck | None:
         field = self.views.get("checklist") and self.views["checklist"].fields.get(

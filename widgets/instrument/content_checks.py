@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from widgets.instrument.items import Item
 from widgets.instrument.model import Form
+from widgets.instrument.role_content import check_coach_roles
 from widgets.instrument.rules import (
     ITEM_ROLES,
     MEETING_FORM,
@@ -31,6 +32,7 @@ _HOME = {
     "card": MEETING_FORM,
     "followup_context": MEETING_FORM,
     "huddle_reminder": MEETING_FORM,
+    "coach_roles": MEETING_FORM,
     "summary": SUMMARY_FORM,
 }
 
@@ -52,6 +54,7 @@ def check_content(forms: Mapping[str, Form]) -> None:
         _check_card(forms, meeting)
         _check_followup(forms, meeting)
         _check_huddle(meeting)
+        _check_coach_roles(forms, meeting)
     recap = forms.get(SUMMARY_FORM)
     if recap is not None:
         _check_summary(forms, recap)
@@ -188,3 +191,18 @@ def _check_huddle(meeting: Form) -> None:
         raise ValueError(
             f"{meeting.id}.yaml: huddle_reminder: unknown section {reminder.section!r}"
         )
+
+
+def _check_coach_roles(forms: Mapping[str, Form], meeting: Form) -> None:
+    roles = meeting.coach_roles
+    if roles is None:
+        return
+    found = find_item(forms, roles.item)
+    if found is None or found[0].id != PREP_FORM:
+        raise ValueError(f"{meeting.id}.yaml: coach_roles: no prep item {roles.item!r}")
+    item = found[1]
+    check_coach_roles(
+        roles,
+        tuple(c.value for c in item.options()),
+        item.shareable and item.id not in NEVER_SHAREABLE,
+    )

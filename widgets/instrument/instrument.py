@@ -21,6 +21,7 @@ from widgets.instrument.derived_items import (
 )
 from widgets.instrument.items import Item
 from widgets.instrument.model import Form
+from widgets.instrument.role_content import CoachRoles
 from widgets.instrument.rules import (
     CONDITION_FORM,
     MEETING_FORM,
@@ -155,6 +156,12 @@ class Instrument(FrozenModel):
         reminder = self.form(MEETING_FORM).huddle_reminder
         assert reminder is not None  # checked at load
         return reminder
+
+    @property
+    def coach_roles(self) -> CoachRoles | None:
+        """How the meeting screen follows the coach's role chosen in prep (meeting.yaml)."""
+        meeting = self.forms.get(MEETING_FORM)
+        return meeting.coach_roles if meeting is not None else None
 
     @property
     def summary(self) -> SummarySpec:

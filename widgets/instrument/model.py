@@ -17,6 +17,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 from widgets.instrument.content import CardRow, FollowupContext, HuddleReminder, SummarySpec
 from widgets.instrument.item_types import LIVE_MEETING_TYPES
 from widgets.instrument.items import Item
+from widgets.instrument.role_content import CoachRoles
 from widgets.instrument.rules import (
     MEETING_FORM,
     MEETING_NUMBERS,
@@ -117,6 +118,7 @@ class Form(FrozenModel):
     card: tuple[CardRow, ...] = ()
     followup_context: FollowupContext | None = None
     huddle_reminder: HuddleReminder | None = None
+    coach_roles: CoachRoles | None = None
     summary: SummarySpec | None = None
 
     @field_validator("id")

@@ -50,6 +50,7 @@ class MeetingSections:
         on_change: Callable[[], None],
         locked: Callable[[], bool],
         box: w.VBox,
+        dress_prompt: Callable[[PromptView], None] | None = None,
     ):
         self.form = form
         self.meeting_number = meeting_number
@@ -63,6 +64,7 @@ class MeetingSections:
         self._on_change = on_change
         self._locked = locked
         self.box = box
+        self._dress_prompt = dress_prompt
         self.prompts: dict[str, PromptView] = {}
         self.checkpoints: dict[str, CheckpointView] = {}
         self.blocks: dict[str, w.VBox] = {}
@@ -135,6 +137,8 @@ class MeetingSections:
         view = PromptView(
             item, name=self.name, earlier_html=earlier_html(item.id, self.earlier, self.followup)
         )
+        if self._dress_prompt is not None:
+            self._dress_prompt(view)  # the coach's role, chosen in prep (meeting/role.py)
         view.set_state(self.pending.get(item.id, ""), self.pending.get(f"{item.id}_asked") == "yes")
         # Listeners only after the saved values are in: filling a part is not typing.
         view.field.on_change(self._on_change)

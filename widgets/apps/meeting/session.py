@@ -15,11 +15,13 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from widgets.apps.meeting.budgets import BudgetChoice, program_budget_choice, with_budgets
 from widgets.apps.meeting.card import facilitator_card, load_shared_prep
 from widgets.apps.meeting.clock_html import agenda_html, clock_html, timings_html
 from widgets.apps.meeting.drafts import MeetingDraft, tick_stamp
 from widgets.apps.meeting.followup import earlier_notes
 from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds
+from widgets.apps.meeting.role import meeting_role
 from widgets.apps.meeting.rows import corrected_answers, meeting_answers
 from widgets.apps.meeting.screen import MeetingScreen
 from widgets.apps.meeting.sections import MeetingSections
@@ -104,8 +106,11 @@ class MeetingSession:
         eid, name = self.engagement.engagement_id, self.engagement.first_name
         prep_form = self.instrument.form("prep")
         self.shared_prep = load_shared_prep(self.store, prep_form, eid, self.meeting_number)
+        self.role = meeting_role(self.instrument, self.shared_prep, name)
+        banner = self.role.banner()
         self.screen.card_box.children = (
             facilitator_card(name, prep_form, self.shared_prep, card_rows=self.instrument.card),
+            *((banner,) if banner is not None else ()),
         )
         second = self.meeting_number == 2
         earlier = earlier_notes(self.store, self.instrument, eid) if second else {}
@@ -132,7 +137,11 @@ class MeetingSession:
             on_change=self._autosave,
             locked=self._locked,
             box=self.screen.sections_box,
+            dress_prompt=self.role.dress_prompt,
         )
+        self.budget_choice: BudgetChoice | None = None
+        if draft is None and self.saved is None:
+            self._offer_budgets()
         if draft is None and self.saved is not None:
             self._show_saved(self.saved)
         elif draft is None:
@@ -144,6 +153,26 @@ class MeetingSession:
     def _new_timer(self) -> MeetingTimer:
         plan = meeting_plan(self.form, self.meeting_number, self.shared_prep)
         return MeetingTimer(plan, total_seconds=meeting_total_seconds(self.form), clock=self.clock)
+
+    def _offer_budgets(self) -> None:
+        plan = meeting_plan(self.form, self.meeting_number, self.shared_prep)
+        self.budget_choice = program_budget_choice(self.store, plan, self.meeting_number)
+        if self.budget_choice is not None:
+            self.screen.card_box.children = (
+                *self.screen.card_box.children,
+                self.budget_choice.widget,
+            )
+
+    def _accept_budgets(self, timer: MeetingTimer) -> None:
+        if self.budget_choice is None or timer.started:
+            return
+        budgets = self.budget_choice.budgets()
+        plan = with_budgets(meeting_plan(self.form, self.meeting_number, self.shared_prep), budgets)
+        self.timer = MeetingTimer(
+            plan, total_seconds=meeting_total_seconds(self.form), clock=self.clock
+        )
+        self.sections.timer = self.timer
+        self.budget_choice.lock()
 
     def _restore_timer(self, saved_at: str, draft: MeetingDraft) -> MeetingTimer:
         try:
@@ -215,6 +244,7 @@ class MeetingSession:
         return True
 
     def start(self) -> bool:
+        self._accept_budgets(self.timer)
         return self._act(lambda t: t.start())
 
     def next(self) -> bool:

@@ -1,0 +1,192 @@
+"""The prep page's downloads: invites for the prep session and the meeting, and the
+manager's "what to expect" page.
+
+Made on request from what is on screen now (a draft counts: the coach may send the
+invite before the prep is submitted), so a download always matches the answers shown.
+The page itself (:mod:`widgets.apps.prep`) only places the two boxes: the prep-session
+invite beside the checklist, the meeting invite and the handout after the prep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+
+import ipywidgets as w
+
+from widgets.apps.handout import handout_filename, handout_html
+from widgets.apps.invites import (
+    PREP_MINUTES,
+    InviteError,
+    invite_link,
+    local_start,
+    meeting_invite,
+    parse_attendees,
+    parse_time,
+    prep_invite,
+)
+from widgets.apps.summary.documents import data_link
+from widgets.instrument.instrument import Instrument
+from widgets.shell.ui_text import status_html
+
+__all__ = ["PrepDownloads"]
+
+
+def _text(label: str, hook: str, placeholder: str = "") -> w.Text:
+    field = w.Text(
+        description=label, placeholder=placeholder, style={"description_width": "initial"}
+    )
+    field.add_class(f"kit-invite-{hook}")
+    return field
+
+
+def _button(label: str, hook: str) -> w.Button:
+    button = w.Button(description=label, icon="download")
+    button.add_class(f"kit-action-{hook}")
+    return button
+
+
+class PrepDownloads:
+    """``prep_session_box`` and ``meeting_box``; each button leaves a link in its box.
+
+    ``answers`` gives the answers on screen (checklist and prep, by item id),
+    ``first_name`` and ``engagement_id`` the open engagement, ``meeting_number`` which
+    meeting is being prepared, and ``meeting_date`` the checklist's date (or None).
+    """
+
+    def __init__(
+        self,
+        instrument: Instrument,
+        *,
+        answers: Callable[[], Mapping[str, str]],
+        first_name: Callable[[], str],
+        engagement_id: Callable[[], str],
+        meeting_number: Callable[[], int],
+        meeting_date: Callable[[], date | None],
+    ):
+        self.instrument = instrument
+        self._answers = answers
+        self._first_name = first_name
+        self._engagement_id = engagement_id
+        self._meeting_number = meeting_number
+        self._meeting_date = meeting_date
+
+        self.prep_date = w.DatePicker(description="Prep session on")
+        self.prep_date.add_class("kit-invite-prep-date")
+        self.prep_time = _text("at", "prep-time", "09:30")
+        self.prep_minutes = w.BoundedIntText(
+            value=PREP_MINUTES, min=1, max=240, description="minutes"
+        )
+        self.prep_attendees = _text("Attendees (optional)", "prep-attendees", "names or e-mails")
+        self.prep_button = _button("Prep session invite (.ics)", "prep-invite")
+        self.prep_button.on_click(lambda _b: self.make_prep_invite())
+        self.prep_link = w.HTML()
+        self.prep_link.add_class("kit-invite-prep-link")
+        self.prep_session_box = w.VBox(
+            [
+                w.HTML("<h4 class='kit-section-title'>Invite for the prep session</h4>"),
+                w.HBox([self.prep_date, self.prep_time, self.prep_minutes]),
+                self.prep_attendees,
+                self.prep_button,
+                self.prep_link,
+            ]
+        )
+        self.prep_session_box.add_class("kit-invite-prep")
+
+        self.meeting_time = _text("Meeting starts at", "meeting-time", "14:00")
+        self.meeting_attendees = _text(
+            "Attendees (optional)", "meeting-attendees", "names or e-mails"
+        )
+        self.meeting_button = _button("Meeting invite (.ics)", "meeting-invite")
+        self.meeting_button.on_click(lambda _b: self.make_meeting_invite())
+        self.meeting_link = w.HTML()
+        self.meeting_link.add_class("kit-invite-meeting-link")
+        self.handout_button = _button("What to expect, for the manager", "handout")
+        self.handout_button.on_click(lambda _b: self.make_handout())
+        self.handout_link = w.HTML()
+        self.handout_link.add_class("kit-handout-link")
+        self.meeting_box = w.VBox(
+            [
+                w.HTML(
+                    "<h3 class='kit-section-title'>Before the meeting</h3><p class='kit-intro'>"
+                    "The invite and the handout carry the agenda and what the coachee allowed "
+                    "on the meeting screen, never private answers.</p>"
+                ),
+                w.HBox([self.meeting_time, self.meeting_attendees]),
+                w.HBox([self.meeting_button, self.handout_button]),
+                self.meeting_link,
+                self.handout_link,
+            ]
+        )
+        self.meeting_box.add_class("kit-prep-downloads")
+
+    def reset(self) -> None:
+        """Forget links made for the engagement shown before."""
+        for link in (self.prep_link, self.meeting_link, self.handout_link):
+            link.value = ""
+
+    def make_prep_invite(self) -> bool:
+        try:
+            if self.prep_date.value is None:
+                raise InviteError("choose the prep session's date first")
+            start = local_start(self.prep_date.value, parse_time(self.prep_time.value))
+            content = prep_invite(
+                first_name=self._first_name(),
+                start=start,
+                minutes=int(self.prep_minutes.value),
+                meeting_number=self._meeting_number(),
+                attendees=parse_attendees(self.prep_attendees.value),
+                uid_key=self._engagement_id(),
+            )
+        except InviteError as exc:
+            self.prep_link.value = status_html(f"No invite yet: {exc}.", "error")
+            return False
+        self.prep_link.value = invite_link(
+            content,
+            filename=f"prep-session-{self._meeting_number()}.ics",
+            css_class="kit-download-prep-ics",
+            text="Download the prep session invite",
+        )
+        return True
+
+    def make_meeting_invite(self) -> bool:
+        try:
+            day = self._meeting_date()
+            if day is None:
+                raise InviteError("enter the meeting date in the checklist first")
+            start = local_start(day, parse_time(self.meeting_time.value))
+            content = meeting_invite(
+                self.instrument,
+                self._meeting_number(),
+                first_name=self._first_name(),
+                start=start,
+                answers=self._answers(),
+                attendees=parse_attendees(self.meeting_attendees.value),
+                uid_key=self._engagement_id(),
+            )
+        except InviteError as exc:
+            self.meeting_link.value = status_html(f"No invite yet: {exc}.", "error")
+            return False
+        self.meeting_link.value = invite_link(
+            content,
+            filename=f"alignment-meeting-{self._meeting_number()}.ics",
+            css_class="kit-download-meeting-ics",
+            text="Download the meeting invite",
+        )
+        return True
+
+    def make_handout(self) -> str:
+        page = handout_html(
+            self.instrument,
+            self._meeting_number(),
+            first_name=self._first_name(),
+            answers=self._answers(),
+        )
+        self.handout_link.value = data_link(
+            page,
+            mime="text/html",
+            filename=handout_filename(self._meeting_number()),
+            css_class="kit-download-handout",
+            text="Download the page for the manager (open it and print)",
+        )
+        return page
