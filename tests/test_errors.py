@@ -81,4 +81,5 @@ def test_the_error_module_is_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "['widgets', 'widgets.errors']"
+    # The package itself and its lazy facade helper (standard library only), nothing else.
+    assert result.stdout.strip() == "['widgets', 'widgets.errors', 'widgets.lazy']"
