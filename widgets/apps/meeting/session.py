@@ -28,7 +28,7 @@ from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds
 from widgets.apps.meeting.rows import corrected_answers, meeting_answers
 from widgets.apps.meeting.screen import MeetingScreen
 from widgets.apps.meeting.sections import MeetingSections
-from widgets.apps.meeting.timer import MeetingTimer, TimerError
+from widgets.apps.meeting.timer import MeetingTimer, TimerError, format_seconds
 from widgets.clock import local_time
 from widgets.errors import StoreError
 from widgets.instrument.instrument import Instrument
@@ -204,6 +204,19 @@ class MeetingSession:
     def back(self) -> bool:
         return self._act(lambda t: t.back())
 
+    def extend(self, seconds: int) -> bool:
+        """More time for the part running now; the draft keeps it, End records it."""
+        if not self._act(lambda t: t.extend(seconds)):
+            return False
+        current = self.timer.current
+        assert current is not None
+        self.screen.say_action(
+            f"{current.title}: {seconds // 60} min added "
+            f"({format_seconds(self.timer.extended_seconds())} in all).",
+            "ok",
+        )
+        return True
+
     def end(self) -> bool:
         """Stop the clock and save every row; nothing is ended while a note cannot be saved."""
         if not self.timer.ended:
@@ -267,12 +280,6 @@ class MeetingSession:
         sections.set_disabled(True)
         for block in sections.blocks.values():
             block.layout.display = ""
-        name = self.engagement.first_name
-        link = self.context.link(
-            DEBRIEF_NOTEBOOK,
-            engagement=self.engagement.engagement_id,
-            meeting=self.meeting_number,
-        )
         when = local_time(submission.recorded_at, "%d %b %H:%M")
         lead = (
             f"Meeting ended and saved at {when}."
@@ -285,13 +292,9 @@ class MeetingSession:
             for s in self.form.sections_for(self.meeting_number)
             if f"{s.id}_budget_seconds" in values
         ]
-        huddle = self.instrument.huddle_reminder
         self.screen.ended_html.value = (
-            f"<div class='kit-notice kit-notice-ok' role='status'>{html.escape(lead)} "
-            f"{html.escape(fill_name(huddle.after_end, name))} "
-            f"<a class='kit-action-debrief' href='{html.escape(link)}'>"
-            f"{html.escape(huddle.debrief_link)}</a>."
-            "</div>" + timings_html(parts, values, meeting_total_seconds(self.form))
+            "<h3 class='kit-section-title'>Where the time went</h3>"
+            + timings_html(parts, values, meeting_total_seconds(self.form))
         )
         self.screen.say_status(lead, "ok")
         self.screen.corrections.layout.display = ""
@@ -344,17 +347,34 @@ class MeetingSession:
         return True
 
     # -- display ------------------------------------------------------------------------
+    def _debrief_link(self) -> str:
+        """The next step once the meeting is saved, shown in the bar so it is always in view."""
+        link = self.context.link(
+            DEBRIEF_NOTEBOOK,
+            engagement=self.engagement.engagement_id,
+            meeting=self.meeting_number,
+        )
+        huddle = self.instrument.huddle_reminder
+        return (
+            f"{html.escape(fill_name(huddle.after_end, self.engagement.first_name))} "
+            f"<a class='kit-action-debrief' href='{html.escape(link)}'>"
+            f"{html.escape(huddle.debrief_link)} →</a>"
+        )
+
     def refresh(self) -> None:
         """Redraw the clock, the agenda and the buttons from the timer's stored times."""
         timer = self.timer
-        ended = self.saved.values() if self.saved is not None and not timer.started else None
-        with self._lock:
-            self.screen.clock_html.value = clock_html(timer, ended)
-            self.screen.agenda_html.value = agenda_html(timer, ended)
         ended_saved = self.saved is not None and (timer.ended or not timer.started)
+        ended = self.saved.values() if self.saved is not None and ended_saved else None
+        after = self._debrief_link() if ended is not None else ""
+        with self._lock:
+            self.screen.clock_html.value = clock_html(timer, ended, after=after)
+            self.screen.agenda_html.value = agenda_html(timer, ended)
         self.screen.start_button.disabled = ended_saved or not timer.can_start()
         self.screen.back_button.disabled = not timer.can_back()
         self.screen.next_button.disabled = not timer.can_next()
+        for button in self.screen.extend_buttons.values():
+            button.disabled = not timer.in_progress
         self.screen.end_button.disabled = ended_saved or not (
             timer.can_end() or (timer.ended and self.saved is None)
         )
