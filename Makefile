@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.10+ and make:
 #   make run    serve the apps with Voila on 127.0.0.1:$(PORT) (no browser opened)
 #   make test   the whole suite: unit, notebooks, Voila server, real browser
+#   make screenshots  every page and meeting state as PNGs in screenshots/
 #   make train  training mode on port $(TRAIN_PORT), made-up data in training/
 SHELL := /bin/bash
 PORT ?= 8866
@@ -11,7 +12,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
-.PHONY: run train test lint bench clean-venv
+.PHONY: run train test lint bench screenshots clean-venv
 
 # pip's own lines, less its chatter: one line per package, so a first install (a few
 # minutes) visibly moves.
@@ -53,6 +54,11 @@ bench: $(TEST_INSTALLED)
 	$(BIN)/python bench/save_latency.py
 	$(BIN)/python bench/page_open.py
 	$(BIN)/python bench/analysis_load.py
+
+# Every page and the meeting's key states at 1366x768 and 1920x1080, from a made-up
+# program in a temporary folder, into screenshots/ (git-ignored): look before and after.
+screenshots: $(TEST_INSTALLED)
+	$(BIN)/python bench/screenshots.py
 
 clean-venv:
 	rm -rf $(VENV)
