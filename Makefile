@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.10+ and make:
 #   make run    serve the apps with Voila on 127.0.0.1:$(PORT) (no browser opened)
 #   make test   the whole suite: unit, notebooks, Voila server, real browser
+#   make screenshots  every page and meeting state as PNGs in screenshots/
 #   make train  training mode on port $(TRAIN_PORT), made-up data in training/
 #   make hub    the program's JupyterHub on 127.0.0.1:$(HUB_PORT), a local trial
 SHELL := /bin/bash
@@ -17,7 +18,7 @@ HUB_DIR := deploy/jupyterhub
 # The hub's proxy comes from npm, into the project (never a global install).
 PROXY := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
 
-.PHONY: run train hub hub-install test lint bench clean-venv
+.PHONY: run train hub hub-install test lint bench screenshots clean-venv
 
 # pip's own lines, less its chatter: one line per package, so a first install (a few
 # minutes) visibly moves.
@@ -83,6 +84,11 @@ bench: $(TEST_INSTALLED)
 	$(BIN)/python bench/analysis_load.py
 	@$(MAKE) --no-print-directory $(PROXY)
 	$(BIN)/python bench/hub_open.py
+
+# Every page and the meeting's key states at 1366x768 and 1920x1080, from a made-up
+# program in a temporary folder, into screenshots/ (git-ignored): look before and after.
+screenshots: $(TEST_INSTALLED)
+	$(BIN)/python bench/screenshots.py
 
 clean-venv:
 	rm -rf $(VENV)

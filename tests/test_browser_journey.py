@@ -146,6 +146,7 @@ def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_pa
     page.locator(".kit-meeting-insights_blindspot textarea").fill("BLINDSPOT undersells own work")
     expect(page.locator(".kit-status")).to_contain_text("Draft saved")
     page.locator(".kit-action-end").click()
+    page.locator(".kit-action-confirm-end").click()
 
     # The debrief, from the meeting's own link.
     page.locator("a.kit-action-debrief").click()

@@ -130,6 +130,7 @@ def test_a_whole_first_meeting(kit_page: Page, voila_server: VoilaServer):
     page.locator(".kit-meeting-close_thanks_huddle input").check()
     expect(page.locator(".kit-meeting-close_thanks_huddle-time")).to_contain_text("ticked at")
     page.locator(".kit-action-end").click()
+    page.locator(".kit-action-confirm-end").click()
 
     debrief = page.locator("a.kit-action-debrief")
     expect(debrief).to_be_visible()
@@ -201,6 +202,7 @@ def test_a_second_meeting_picked_from_the_list_shows_what_was_said_in_the_first(
     page.locator(".kit-action-next").click()
     page.locator(".kit-meeting-close_thanks_huddle input").check()
     page.locator(".kit-action-end").click()
+    page.locator(".kit-action-confirm-end").click()
     expect(page.locator("a.kit-action-debrief")).to_have_attribute(
         "href", re.compile(rf"debrief\.ipynb\?engagement={eid}&meeting=2$")
     )
@@ -213,3 +215,96 @@ def test_a_second_meeting_picked_from_the_list_shows_what_was_said_in_the_first(
     total = int(rows["meeting_seconds"])
     parts = ("opening", "followup", "close")
     assert abs(sum(int(rows[f"{p}_seconds"]) for p in parts) - total) <= len(parts)
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    """Whether the element is wholly inside the window as it is scrolled now."""
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    assert box is not None and size is not None, selector
+    return (
+        box["y"] >= 0
+        and box["y"] + box["height"] <= size["height"]
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+    )
+
+
+def test_on_a_laptop_the_bar_stays_in_view_while_notes_are_typed(
+    kit_page: Page, voila_server: VoilaServer
+):
+    page = kit_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    eid = prepare(voila_server, "Odile")
+    open_meeting(page, voila_server, f"?engagement={eid}&meeting=1")
+    page.locator(".kit-action-start").click()
+    page.locator(".kit-action-next").click()
+    bar = ".kit-presenter-bar"
+    expect(page.locator(bar)).to_contain_text("Strengths")
+    expect(page.locator(bar)).to_contain_text("left of 12:00")
+    expect(page.locator(bar)).to_contain_text("Meeting left")
+    # The bar and the part's first two questions, large, without scrolling.
+    for selector in (
+        bar,
+        ".kit-meeting-strengths_best textarea",
+        ".kit-meeting-strengths_impact textarea",
+    ):
+        assert in_viewport(page, selector), selector
+    label = page.locator(".kit-meeting-strengths_best label").first
+    assert float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
+    expect(page.locator(".kit-meeting-strengths_best-tip")).to_be_hidden()  # tips on demand
+
+    last = page.locator(".kit-meeting-strengths_superpower textarea")
+    last.click()
+    last.press_sequentially("Seeing the pattern in a mess\n" * 8)
+    expect(last).to_have_value(re.compile("Seeing the pattern"))
+    assert page.evaluate("document.querySelector('.lm-BoxPanel-child').scrollTop") > 0
+    assert in_viewport(page, bar)
+    assert in_viewport(page, ".kit-action-next")
+    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+
+
+def test_end_asks_first_a_part_can_be_extended_and_the_end_leads_to_the_debrief(
+    kit_page: Page, voila_server: VoilaServer
+):
+    page = kit_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    eid = prepare(voila_server, "Pavel")
+    open_meeting(page, voila_server, f"?engagement={eid}&meeting=1")
+    page.locator(".kit-action-start").click()
+    part = page.locator(".kit-meeting-clock .kit-clock-part")
+    expect(part).to_contain_text("left of 3:00")
+    page.locator(".kit-action-extend-1").click()
+    expect(part).to_contain_text("left of 4:00 (+1:00 added)")
+    expect(part.locator(".kit-part-left")).to_have_text(re.compile(r"^3:5\d$"))
+    expect(page.locator(".kit-meeting-agenda .kit-agenda-opening")).to_contain_text("4:00")
+    page.reload()  # the extension is in the draft
+    expect(part).to_contain_text("(+1:00 added)", timeout=60_000)
+
+    # One click on End only asks; "Keep going" carries on with nothing ended.
+    page.locator(".kit-action-end").click()
+    confirm = page.locator(".kit-meeting-confirm-end")
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("End the meeting for good?")
+    page.locator(".kit-action-keep-going").click()
+    expect(confirm).to_be_hidden()
+    expect(page.locator("a.kit-action-debrief")).to_have_count(0)
+    expect(page.locator(".kit-action-end")).to_be_enabled()
+    assert meeting_rows(voila_server, eid, 1) == {}
+
+    page.locator(".kit-action-next").click()
+    page.locator(".kit-meeting-strengths_values textarea").fill("Lives the values")
+    page.mouse.wheel(0, 3000)
+    page.locator(".kit-action-end").click()
+    page.locator(".kit-action-confirm-end").click()
+    debrief = page.locator("a.kit-action-debrief")
+    expect(debrief).to_be_visible()
+    assert in_viewport(page, "a.kit-action-debrief")  # the next step, first on screen
+    clock = page.locator(".kit-meeting-clock")
+    expect(clock).to_contain_text("Finished")
+    expect(clock).not_to_contain_text("left")
+    rows = meeting_rows(voila_server, eid, 1)
+    assert rows["opening_extended_seconds"] == "60"
+    assert rows["opening_budget_seconds"] == "180"
+    assert rows["strengths_extended_seconds"] == "0"
+    assert rows["strengths_values"] == "Lives the values"

@@ -61,6 +61,7 @@ def test_codebook_lists_every_item_and_derived_values(instrument: Instrument) ->
         "goals_notes_asked",
         "strengths_seconds",
         "strengths_budget_seconds",
+        "strengths_extended_seconds",
         "opening_started_at",
         "close_ended_at",
         "goals_skipped",

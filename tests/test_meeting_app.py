@@ -161,12 +161,16 @@ def test_thirteen_minutes_into_strengths_shows_over_budget(exports: Path):
     clock.advance(minutes=11, seconds=30)
     app.tick()
     assert "kit-state-last_minute" in app.clock_html.value and "Last minute" in app.clock_html.value
+    assert "One minute left in Strengths" in app.cue_html.value
+    assert "<audio" not in app.cue_html.value  # sound is off unless the coach turns it on
     clock.advance(minutes=1, seconds=30)
     app.tick()
     html = app.clock_html.value
     assert "Over budget" in html and "kit-state-word-over_budget" in html
-    assert "1:00 over its 12:00" in html
+    assert ">+1:00<" in html and "over its 12:00" in html  # the overtime counts up
     assert ">16:00<" in html and ">14:00<" in html  # elapsed, remaining
+    assert "⚠ Behind" in html and "On time" not in html  # one signal: the meeting too
+    assert "has used its time" in app.cue_html.value
     assert app.blocks["strengths"].layout.display == ""
     assert app.blocks["opening"].layout.display == "none"
 
@@ -304,7 +308,10 @@ def test_end_writes_every_row_with_exact_timings(exports: Path):
     assert app.blocks["close"].layout.display == ""
     assert "huddle" in all_text(app.blocks["close"])
     clock.advance(minutes=1, seconds=30)
-    app.end_button.click()  # 29:30
+    app.end_button.click()  # 29:30: asks first
+    assert meeting_rows(exports, eid) == {} and app.timer is not None and app.timer.in_progress
+    assert app.confirm_box.layout.display == ""
+    app.confirm_end_button.click()
 
     rows = meeting_rows(exports, eid)
     values = {k: r["value"] for k, r in rows.items()}
@@ -338,8 +345,8 @@ def test_end_writes_every_row_with_exact_timings(exports: Path):
     assert {r["revision"] for r in rows.values()} == {"1"}
     # Draft gone, debrief link shown, everything read-only.
     assert app.drafts.load(eid, "meeting-1") is None
-    assert f"debrief.ipynb?engagement={eid}&amp;meeting=1" in app.ended_html.value
-    assert "kit-action-debrief" in app.ended_html.value
+    assert f"debrief.ipynb?engagement={eid}&amp;meeting=1" in app.clock_html.value
+    assert "kit-action-debrief" in app.clock_html.value and "Finished" in app.clock_html.value
     assert app.prompt("strengths_best").field.input.disabled
     assert app.start_button.disabled and app.end_button.disabled
 
@@ -363,7 +370,7 @@ def test_reopening_an_ended_meeting_is_read_only_and_corrections_are_a_new_revis
     assert again.prompt("strengths_best").notes() == "First take"
     assert again.prompt("strengths_best").field.input.disabled
     assert again.start_button.disabled and again.end_button.disabled
-    assert "debrief.ipynb" in again.ended_html.value
+    assert "debrief.ipynb" in again.clock_html.value
     again.correct_button.click()
     again.prompt("strengths_best").field.input.value = "Corrected take"
     again.save_corrections_button.click()
@@ -421,7 +428,7 @@ def test_meeting_two_shows_meeting_one_notes_beside_the_followup_prompts(exports
     assert two["goals_skipped"]["value"] == "yes"
     assert "strengths_seconds" not in two
     assert (
-        "debrief.ipynb?engagement=" in app.ended_html.value and "meeting=2" in app.ended_html.value
+        "debrief.ipynb?engagement=" in app.clock_html.value and "meeting=2" in app.clock_html.value
     )
 
 
@@ -441,7 +448,7 @@ def test_training_mode_is_kept_in_the_debrief_link(exports: Path, tmp_path: Path
     app.start()
     clock.advance(minutes=1)
     assert app.end()
-    assert "training=1" in app.ended_html.value
+    assert "training=1" in app.clock_html.value
 
 
 @pytest.mark.parametrize("meeting", ["3", "x"])

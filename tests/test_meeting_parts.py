@@ -174,9 +174,11 @@ def test_the_clock_says_its_state_in_words():
     assert "◔ Last minute" in clock_html(running)  # 30 s left of the opening's 3 min
     clock.advance(minutes=1)
     text = clock_html(running)
-    assert "⚠ Over budget" in text and "0:30 over its 3:00" in text
+    assert "⚠ Over budget" in text and ">+0:30<" in text and "over its 3:00" in text
+    assert "⚠ Behind" in text  # the meeting never says "on time" over a part that is not
     clock.advance(minutes=40)
     assert "+13:30" in clock_html(running) and "Over the 30:00" in clock_html(running)
+    assert "Meeting over time" in clock_html(running)
     agenda = agenda_html(running)
     assert "kit-agenda-now kit-agenda-opening" in agenda and "to come" in agenda
 

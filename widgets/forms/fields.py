@@ -160,8 +160,15 @@ class TextField(Field):
         return [self.counter]
 
     def _counter_html(self, text: str) -> str:
-        over = self.item.max_length is not None and len(text) > self.item.max_length
-        cls = "kit-count kit-count-over" if over else "kit-count"
+        limit = self.item.max_length
+        over = limit is not None and len(text) > limit
+        # "near" lets a page show its counters only when they matter (the live meeting).
+        near = limit is not None and len(text) >= 0.9 * limit
+        cls = (
+            "kit-count kit-count-over"
+            if over
+            else ("kit-count kit-count-near" if near else "kit-count")
+        )
         return f"<span class='{cls}'>{length_label(text, self.item.max_length)}</span>"
 
     def _changed(self, _change: Any = None) -> None:

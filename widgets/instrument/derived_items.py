@@ -68,7 +68,8 @@ def derived_meeting_items(
 
     - the meeting form: `meeting_started_at`, `meeting_ended_at`, `meeting_seconds`; per
       section `<section>_started_at`, `<section>_ended_at`, `<section>_seconds` (actual),
-      `<section>_budget_seconds`, and `<section>_skipped` for a conditional section; per
+      `<section>_budget_seconds`, `<section>_extended_seconds` (minutes the
+      coach added live), and `<section>_skipped` for a conditional section; per
       prompt `<prompt>_asked`. (A checkpoint's own value is the time it was ticked.)
     - any other form with `total_minutes` (the debrief): `<form>_started_at`,
       `<form>_ended_at`, `<form>_seconds`.
@@ -137,6 +138,14 @@ def derived_meeting_items(
             f"{sid}_budget_seconds",
             sid,
             f"Time budget for the '{title}' part, in seconds",
+            "seconds",
+            runs,
+        )
+        add(
+            f"{sid}_extended_seconds",
+            sid,
+            f"Seconds the coach added to the '{title}' part's budget during the meeting"
+            " (+1 min / +5 min)",
             "seconds",
             runs,
         )

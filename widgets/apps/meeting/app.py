@@ -32,6 +32,7 @@ from typing import Any
 import ipywidgets as w
 
 from widgets.apps.meeting.card import SharedPrep
+from widgets.apps.meeting.cue import PartCue
 from widgets.apps.meeting.screen import MeetingScreen
 from widgets.apps.meeting.session import MeetingSession
 from widgets.apps.meeting.timer import MeetingTimer
@@ -91,17 +92,22 @@ class MeetingApp(MeetingScreen):
         self._lock = threading.RLock()
         self._last_browser_tick = time.monotonic()
         self._kicks = 0
+        self._cue = PartCue()
         self._kicker = Ticker(self._kick_stalled_play, interval=1.0, name="meeting-clock")
         super().__init__(self.context, self.instrument.form("meeting").intro)
         for button, action in (
             (self.start_button, self.start),
             (self.back_button, self.back),
             (self.next_button, self.next),
-            (self.end_button, self.end),
+            (self.end_button, self.ask_to_end),
+            (self.confirm_end_button, self.confirm_end),
+            (self.keep_going_button, self.keep_going),
             (self.correct_button, self.begin_corrections),
             (self.save_corrections_button, self.save_corrections),
         ):
             button.on_click(lambda _b, action=action: action())
+        for seconds, button in self.extend_buttons.items():
+            button.on_click(lambda _b, seconds=seconds: self.extend(seconds))
         self.play.observe(self._browser_tick, names="value")
         self.meeting_toggle.observe(self._meeting_changed, names="value")
         self._apply_params(self.context.params)
@@ -156,9 +162,32 @@ class MeetingApp(MeetingScreen):
     def back(self) -> bool:
         return self.session.back() if self.session else False
 
+    def extend(self, seconds: int) -> bool:
+        """Give the part running now more time ("+1 min", "+5 min"), kept in the draft."""
+        return self.session.extend(seconds) if self.session else False
+
     def end(self) -> bool:
         """Stop the clock and save every row; nothing is ended while a note cannot be saved."""
+        self.ask_to_end(False)
         return self.session.end() if self.session else False
+
+    def ask_to_end(self, asking: bool = True) -> None:
+        """End's first click: ask to confirm, since an ended meeting cannot be resumed.
+
+        A meeting already ended whose save failed is saved at once: there is nothing
+        left to lose by pressing again.
+        """
+        timer = self.timer
+        if asking and timer is not None and timer.ended:
+            self.end()
+            return
+        MeetingScreen.ask_to_end(self, asking)
+
+    def confirm_end(self) -> bool:
+        return self.end()
+
+    def keep_going(self) -> None:
+        self.ask_to_end(False)
 
     def begin_corrections(self) -> None:
         """Let the coach fix notes after the meeting; times and ticks stay as recorded."""
@@ -239,8 +268,9 @@ class MeetingApp(MeetingScreen):
             clock=self.clock,
             lock=self._lock,
             on_act=self._clock_acted,
-            on_refresh=self._keep_ticking,
+            on_refresh=self._refreshed,
         )
+        self.refresh()  # the first redraw ran before the session was the page's: again
 
     def _clear_meeting(self) -> None:
         """Close everything of the engagement shown before (its notes leave the page)."""
@@ -265,6 +295,16 @@ class MeetingApp(MeetingScreen):
 
     def _clock_acted(self) -> None:
         self._kicks = 0  # the coach is here: nudge a stalled browser clock afresh
+
+    def _refreshed(self, running: bool) -> None:
+        timer = self.timer
+        if timer is not None:
+            ended = timer.ended or self.saved is not None
+            self.set_phase("running" if running else ("ended" if ended else "waiting"))
+            cue = self._cue.update(timer, sound=self.sound.value)
+            if cue is not None:
+                self.cue_html.value = cue
+        self._keep_ticking(running)
 
     def _keep_ticking(self, running: bool) -> None:
         if self.play.playing != running:

@@ -1,4 +1,4 @@
-"""What the meeting clock looks like: big figures, the agenda, the table after End.
+"""What the meeting clock looks like: the presenter bar's figures, the agenda, the table.
 
 Everything here is drawn from a :class:`~widgets.apps.meeting.timer.MeetingTimer` (or
 from the saved rows of an ended meeting) and returns HTML, so a redraw once a second is
@@ -14,50 +14,69 @@ from collections.abc import Iterable, Mapping
 
 from widgets.apps.meeting.timer import MeetingTimer, format_seconds
 
-__all__ = ["STATE_WORDS", "agenda_html", "clock_html", "timings_html"]
+__all__ = ["MEETING_WORDS", "STATE_WORDS", "agenda_html", "clock_html", "timings_html"]
 
 STATE_WORDS = {
     "on_time": "✓ On time",
     "last_minute": "◔ Last minute",
     "over_budget": "⚠ Over budget",
 }
+# The meeting's one signal (:meth:`MeetingTimer.signal`): "behind" rather than "over
+# budget", since the meeting may still finish on time if a later part is shortened.
+MEETING_WORDS = {
+    "on_time": "✓ On time",
+    "last_minute": "◔ Last minute",
+    "over_budget": "⚠ Behind",
+}
 
 
-def _ended_clock_html(timer: MeetingTimer, ended: Mapping[str, str]) -> str:
+def _figure(label: str, big: str, sub: str, css: str = "") -> str:
+    return (
+        f"<div class='kit-clock-figure {css}'><span class='kit-clock-label'>{label}</span>"
+        f"<span class='kit-clock-big'>{big}</span><span class='kit-clock-sub'>{sub}</span></div>"
+    )
+
+
+def _ended_clock_html(timer: MeetingTimer, ended: Mapping[str, str], after: str) -> str:
     seconds = ended.get("meeting_seconds", "")
     took = format_seconds(float(seconds)) if seconds else "—"
     return (
-        "<div class='kit-clock kit-clock-ended'><div class='kit-clock-main'>"
-        f"<div class='kit-clock-figure'><span class='kit-clock-label'>Took</span>"
-        f"<span class='kit-clock-big kit-meeting-elapsed'>{took}</span></div>"
-        f"<div class='kit-clock-figure'><span class='kit-clock-label'>Budget</span>"
-        f"<span class='kit-clock-big'>{format_seconds(timer.total_seconds)}</span></div></div>"
-        "<div class='kit-clock-section'>Ended</div></div>"
+        "<div class='kit-clock kit-clock-ended' data-state='ended'>"
+        "<div class='kit-clock-figure kit-meeting-state'><span class='kit-clock-label'>"
+        "Meeting</span><span class='kit-clock-word'>✓ Finished</span></div>"
+        + _figure(
+            "Took",
+            f"<span class='kit-meeting-elapsed'>{took}</span>",
+            f"of {format_seconds(timer.total_seconds)} planned",
+        )
+        + (f"<div class='kit-clock-next'>{after}</div>" if after else "")
+        + "</div>"
     )
 
 
-def _section_line(timer: MeetingTimer) -> tuple[str, str]:
-    """The current part's line under the big figures, and its state."""
-    if not timer.started:
-        return "Not started: press Start when everyone has joined.", "on_time"
+def _part_figure(timer: MeetingTimer) -> str:
+    """The current part: its name, its time left (or its overtime, counting up)."""
     current = timer.current
     assert current is not None
+    position = [s.id for s in timer.running].index(current.id) + 1
     state = timer.section_state()
     left = timer.section_remaining()
-    budget = format_seconds(current.budget_seconds)
-    left_text = (
-        f"{format_seconds(left)} left of {budget}"
-        if left >= 0
-        else f"{format_seconds(-left)} over its {budget}"
+    budget = format_seconds(timer.section_budget())
+    added = timer.extended_seconds()
+    budget_text = f"{budget} (+{format_seconds(added)} added)" if added else budget
+    if left >= 0:
+        big, sub = format_seconds(left), f"left of {budget_text}"
+    else:
+        big, sub = f"+{format_seconds(-left)}", f"over its {budget_text}"
+    return (
+        f"<div class='kit-clock-figure kit-clock-part kit-clock-section kit-state-{state}' "
+        f"data-state='{state}'><span class='kit-clock-label kit-section-now'>"
+        f"Part {position} of {len(timer.running)}: <b>{html.escape(current.title)}</b></span>"
+        f"<span class='kit-clock-big kit-part-left'>{big}</span>"
+        f"<span class='kit-clock-sub'><span class='kit-meeting-section-remaining'>{sub}</span> "
+        f"<span class='kit-state-word kit-state-word-{state}'>{STATE_WORDS[state]}</span>"
+        "</span></div>"
     )
-    prefix = "Ended in" if timer.ended else "Now"
-    line = (
-        f"<span class='kit-section-now'>{prefix}: <b>{html.escape(current.title)}</b>"
-        f"</span> <span class='kit-meeting-section-remaining'>{left_text}</span> "
-        f"<span class='kit-state-word kit-state-word-{state}'>"
-        f"{STATE_WORDS[state]}</span>"
-    )
-    return line, state
 
 
 def _spare_text(timer: MeetingTimer) -> str:
@@ -71,38 +90,51 @@ def _spare_text(timer: MeetingTimer) -> str:
     return text
 
 
-def clock_html(timer: MeetingTimer, ended: Mapping[str, str] | None = None) -> str:
-    """Elapsed, remaining, the meeting's state, the current part and the spare time.
+def clock_html(
+    timer: MeetingTimer, ended: Mapping[str, str] | None = None, *, after: str = ""
+) -> str:
+    """The presenter bar's figures: the part now, its time left, the meeting's, one state.
 
-    ``ended`` holds the saved rows when an ended meeting is shown read-only: then the
-    clock says how long it took against its budget.
+    ``ended`` holds the saved rows when an ended meeting is shown: then the clock says
+    it finished and what it took; ``after`` (HTML) is what comes next, the debrief link,
+    so it is always in view.
     """
     if ended is not None:
-        return _ended_clock_html(timer, ended)
+        return _ended_clock_html(timer, ended, after)
     total = format_seconds(timer.total_seconds)
-    state = timer.meeting_state()
+    signal = timer.signal()
     remaining = timer.remaining()
-    remaining_text = (
-        format_seconds(remaining) if remaining >= 0 else f"+{format_seconds(-remaining)}"
+    if remaining >= 0:
+        meeting_big, meeting_label = format_seconds(remaining), "Meeting left"
+    else:
+        meeting_big, meeting_label = f"+{format_seconds(-remaining)}", "Meeting over time"
+    meeting_sub = (
+        f"of {total} · elapsed <span class='kit-meeting-elapsed'>"
+        f"{format_seconds(timer.elapsed())}</span>"
+        if remaining >= 0
+        else f"Over the {total} · took <span class='kit-meeting-elapsed'>"
+        f"{format_seconds(timer.elapsed())}</span>"
     )
-    remaining_label = f"Remaining of {total}" if remaining >= 0 else f"Over the {total}"
-    section_line, section_state = _section_line(timer)
-    state_word = "Ended" if timer.ended else STATE_WORDS[state]
+    word = "✓ Ended" if timer.ended else MEETING_WORDS[signal]
+    if not timer.started:
+        part = (
+            "<div class='kit-clock-figure kit-clock-part'><span class='kit-clock-label'>"
+            "Not started</span><span class='kit-clock-hint'>Press Start when everyone "
+            "has joined.</span></div>"
+        )
+    else:
+        part = _part_figure(timer)
     return (
-        f"<div class='kit-clock kit-state-{state}' data-state='{state}'>"
-        "<div class='kit-clock-main'>"
-        "<div class='kit-clock-figure'><span class='kit-clock-label'>Elapsed</span>"
-        f"<span class='kit-clock-big kit-meeting-elapsed'>{format_seconds(timer.elapsed())}"
-        "</span></div>"
-        f"<div class='kit-clock-figure'><span class='kit-clock-label'>{remaining_label}"
-        f"</span><span class='kit-clock-big kit-meeting-remaining'>{remaining_text}</span>"
-        "</div>"
-        f"<div class='kit-clock-figure kit-meeting-state'><span class='kit-clock-label'>"
-        f"Meeting</span><span class='kit-clock-word'>{state_word}</span></div></div>"
-        f"<div class='kit-clock-section kit-state-{section_state}' "
-        f"data-state='{section_state}'>{section_line}</div>"
-        f"<div class='kit-clock-spare kit-meeting-spare'>{html.escape(_spare_text(timer))}</div>"
-        "</div>"
+        f"<div class='kit-clock kit-state-{signal}' data-state='{signal}'>{part}"
+        + _figure(
+            meeting_label,
+            f"<span class='kit-meeting-remaining'>{meeting_big}</span>",
+            meeting_sub,
+        )
+        + "<div class='kit-clock-figure kit-meeting-state'><span class='kit-clock-label'>"
+        f"Meeting</span><span class='kit-clock-word'>{word}</span>"
+        f"<span class='kit-clock-sub kit-clock-spare kit-meeting-spare'>"
+        f"{html.escape(_spare_text(timer))}</span></div></div>"
     )
 
 
@@ -111,7 +143,9 @@ def agenda_html(timer: MeetingTimer, ended: Mapping[str, str] | None = None) -> 
     items = []
     values = ended or {}
     for planned in timer.sections:
-        budget = format_seconds(planned.budget_seconds)
+        budget = format_seconds(
+            planned.budget_seconds if planned.skipped else timer.section_budget(planned.id)
+        )
         if planned.skipped:
             status = (
                 f"skipped: {html.escape(planned.skip_reason)}. Its {budget} go back to the pool."

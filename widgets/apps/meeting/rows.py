@@ -67,7 +67,7 @@ def meeting_answers(
                 ticked = "" if planned.skipped else notes.ticked_at(item.id)
                 if ticked:
                     answers.append(Answer(sid, item.id, item.type, ticked))
-        for suffix in ("ended_at", "seconds", "budget_seconds"):
+        for suffix in ("ended_at", "seconds", "budget_seconds", "extended_seconds"):
             add(f"{sid}_{suffix}", recorded.get(f"{sid}_{suffix}", ""))
         if f"{sid}_skipped" in kinds:
             add(f"{sid}_skipped", "yes" if planned.skipped else "no")

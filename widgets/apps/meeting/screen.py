@@ -1,8 +1,8 @@
 """The meeting page's widgets, laid out, with no behaviour of their own.
 
 Kept apart from :class:`~widgets.apps.meeting.app.MeetingApp` so the order of things on
-a shared screen (who the meeting is with, the card, the clock, the agenda, the
-buttons, then the notes) reads in one place, and so the app's code is about what
+a shared screen (who the meeting is with, the presenter bar, the current part's
+prompts, then the card and the agenda) reads in one place, and so the app's code is about what
 happens, not where it shows. Every element carries a ``kit-…`` class: the stylesheet
 and the browser tests find it by that.
 """
@@ -38,7 +38,11 @@ def _button(label: str, hook: str, style: str = "") -> w.Button:
 class MeetingScreen:
     """Header, meeting toggle, engagement line, and the body shown once one is open.
 
-    ``play`` is the browser's one-second tick (hidden); the app listens to it.
+    The body is a presenter layout: a bar that sticks to the top of the window (the
+    part now, its time left, the meeting's, one state, and every clock button), then the
+    current part's prompts as the main content, with the card and the agenda beside
+    them on a wide screen and below them on a laptop. ``play`` is the browser's
+    one-second tick (hidden); the app listens to it.
     """
 
     def __init__(self, context: AppContext, intro: str):
@@ -47,18 +51,50 @@ class MeetingScreen:
         self.chooser.add_class("kit-meeting-chooser")
         self.status = _html("kit-status")
         self.card_box = w.VBox()
+        self.card_box.add_class("kit-meeting-card-box")
         self.clock_html = _html("kit-meeting-clock")
         self.agenda_html = _html("kit-meeting-agenda")
         self.start_button = _button("Start meeting", "start", "primary")
         self.back_button = _button("◀ Back", "back")
         self.next_button = _button("Next part ▶", "next", "info")
+        self.extend_buttons = {
+            60: _button("+1 min", "extend-1"),
+            300: _button("+5 min", "extend-5"),
+        }
+        for seconds, button in self.extend_buttons.items():
+            button.tooltip = f"Give the part running now {seconds // 60} more minute(s)"
+            button.add_class("kit-extend")
         self.end_button = _button("End meeting", "end", "warning")
+        self.confirm_end_button = _button("Yes, end the meeting", "confirm-end", "danger")
+        self.keep_going_button = _button("Keep going", "keep-going")
+        self.confirm_box = w.HBox(
+            [
+                w.HTML(
+                    "<span class='kit-confirm-text'>End the meeting for good? The clock "
+                    "stops and every note is saved.</span>"
+                ),
+                self.confirm_end_button,
+                self.keep_going_button,
+            ],
+            layout=w.Layout(display="none"),
+        )
+        self.confirm_box.add_class("kit-meeting-confirm-end")
         self.action_message = _html("kit-meeting-message")
+        self.cue_html = _html("kit-meeting-cue")
         buttons = w.HBox(
-            [self.start_button, self.back_button, self.next_button, self.end_button],
-            layout=w.Layout(flex_flow="row wrap"),
+            [
+                self.start_button,
+                self.back_button,
+                self.next_button,
+                *self.extend_buttons.values(),
+                self.end_button,
+            ]
         )
         buttons.add_class("kit-meeting-buttons")
+        row = w.HBox([self.clock_html, buttons])
+        row.add_class("kit-presenter-row")
+        self.bar = w.VBox([row, self.confirm_box, self.action_message, self.cue_html])
+        self.bar.add_class("kit-presenter-bar")
         self.sections_box = w.VBox()
         self.sections_box.add_class("kit-meeting-sections")
         self.ended_html = _html("kit-meeting-ended")
@@ -66,20 +102,17 @@ class MeetingScreen:
         self.save_corrections_button = _button("Save corrections", "save-corrections", "primary")
         self.corrections = w.HBox([self.correct_button, self.save_corrections_button])
         self.corrections.layout.display = "none"
-        self.body = w.VBox(
-            [
-                self.status,
-                self.card_box,
-                self.clock_html,
-                self.agenda_html,
-                buttons,
-                self.action_message,
-                self.sections_box,
-                self.ended_html,
-                self.corrections,
-            ],
-            layout=w.Layout(display="none"),
+        self.sound = w.Checkbox(
+            value=False, description="Soft sound at one minute left and at a part's end"
         )
+        self.sound.add_class("kit-meeting-sound")
+        notes = w.VBox([self.ended_html, self.corrections, self.sections_box])
+        notes.add_class("kit-meeting-notes")
+        side = w.VBox([self.card_box, self.agenda_html, self.sound])
+        side.add_class("kit-meeting-side")
+        main = w.HBox([notes, side])
+        main.add_class("kit-meeting-main")
+        self.body = w.VBox([self.status, self.bar, main], layout=w.Layout(display="none"))
         self.body.add_class("kit-meeting-body")
         self.play = w.Play(
             value=0,
@@ -104,6 +137,21 @@ class MeetingScreen:
         self.widget.add_class("kit-app")
         self.widget.add_class("kit-meeting-app")
         self.change_button: w.Button | None = None
+        self._phase = ""
+
+    def set_phase(self, phase: str) -> None:
+        """``waiting``, ``running`` or ``ended``: the stylesheet quietens what is not needed."""
+        if phase != self._phase:
+            if self._phase:
+                self.widget.remove_class(f"kit-phase-{self._phase}")
+            self.widget.add_class(f"kit-phase-{phase}")
+            self._phase = phase
+
+    def ask_to_end(self, asking: bool) -> None:
+        """Show or hide End's confirmation; one click alone never ends a meeting."""
+        self.confirm_box.layout.display = "" if asking else "none"
+        self.confirm_end_button.disabled = not asking
+        self.keep_going_button.disabled = not asking
 
     def show_engagement(self, name: str, meeting_number: int) -> w.Button:
         """Say whose meeting is open, in place of the picker; returns its Change button."""
@@ -143,5 +191,7 @@ class MeetingScreen:
         self.action_message.value = ""
         self.status.value = ""
         self.corrections.layout.display = "none"
+        self.cue_html.value = ""
+        self.ask_to_end(False)
         self.body.layout.display = "none"
         self.meeting_toggle.disabled = False

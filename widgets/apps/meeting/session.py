@@ -17,16 +17,17 @@ from datetime import datetime
 
 from widgets.apps.meeting.budgets import BudgetChoice, program_budget_choice, with_budgets
 from widgets.apps.meeting.card import facilitator_card, load_shared_prep
-from widgets.apps.meeting.clock_html import agenda_html, clock_html, timings_html
+from widgets.apps.meeting.clock_html import agenda_html, clock_html
 from widgets.apps.meeting.drafts import MeetingDraft, tick_stamp
 from widgets.apps.meeting.followup import earlier_notes
 from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds
 from widgets.apps.meeting.role import meeting_role
-from widgets.apps.meeting.rows import corrected_answers, meeting_answers
+from widgets.apps.meeting.rows import meeting_answers
+from widgets.apps.meeting.saved import SavedMeeting
 from widgets.apps.meeting.screen import MeetingScreen
 from widgets.apps.meeting.sections import MeetingSections
 from widgets.apps.meeting.tab_guard import TabGuard
-from widgets.apps.meeting.timer import MeetingTimer, TimerError
+from widgets.apps.meeting.timer import MeetingTimer, TimerError, format_seconds
 from widgets.clock import local_time
 from widgets.errors import StoreError
 from widgets.instrument.instrument import Instrument
@@ -43,7 +44,7 @@ __all__ = ["DEBRIEF_NOTEBOOK", "MeetingSession"]
 DEBRIEF_NOTEBOOK = "debrief.ipynb"
 
 
-class MeetingSession:
+class MeetingSession(SavedMeeting):
     """The meeting of ``engagement`` (first or second) on ``screen``.
 
     ``on_act`` hears every clock action the coach presses; ``on_refresh`` hears, after
@@ -253,6 +254,19 @@ class MeetingSession:
     def back(self) -> bool:
         return self._act(lambda t: t.back())
 
+    def extend(self, seconds: int) -> bool:
+        """More time for the part running now; the draft keeps it, End records it."""
+        if not self._act(lambda t: t.extend(seconds)):
+            return False
+        current = self.timer.current
+        assert current is not None
+        self.screen.say_action(
+            f"{current.title}: {seconds // 60} min added "
+            f"({format_seconds(self.timer.extended_seconds())} in all).",
+            "ok",
+        )
+        return True
+
     def end(self) -> bool:
         """Stop the clock and save every row; nothing is ended while a note cannot be saved."""
         if not self.guard.check():
@@ -311,106 +325,37 @@ class MeetingSession:
         self._show_saved(submission, just_ended=True)
         return True
 
-    # -- ended meetings -----------------------------------------------------------------
-    def _show_saved(self, submission: Submission, *, just_ended: bool = False) -> None:
-        """The ended meeting, read-only: notes, ticks, and actual time against budget."""
-        sections = self.sections
-        values = submission.values()
-        for planned in self.timer.running:
-            sections.block(planned.id)
-        sections.set_disabled(True)
-        for block in sections.blocks.values():
-            block.layout.display = ""
-        name = self.engagement.first_name
+    # -- display ------------------------------------------------------------------------
+    def _debrief_link(self) -> str:
+        """The next step once the meeting is saved, shown in the bar so it is always in view."""
         link = self.context.link(
             DEBRIEF_NOTEBOOK,
             engagement=self.engagement.engagement_id,
             meeting=self.meeting_number,
         )
-        when = local_time(submission.recorded_at, "%d %b %H:%M")
-        lead = (
-            f"Meeting ended and saved at {when}."
-            if just_ended
-            else f"This meeting ended and was saved on {when} (revision {submission.revision}). "
-            "It is shown read-only."
-        )
-        parts = [
-            (s.id, s.title)
-            for s in self.form.sections_for(self.meeting_number)
-            if f"{s.id}_budget_seconds" in values
-        ]
         huddle = self.instrument.huddle_reminder
-        self.screen.ended_html.value = (
-            f"<div class='kit-notice kit-notice-ok' role='status'>{html.escape(lead)} "
-            f"{html.escape(fill_name(huddle.after_end, name))} "
+        return (
+            f"{html.escape(fill_name(huddle.after_end, self.engagement.first_name))} "
             f"<a class='kit-action-debrief' href='{html.escape(link)}'>"
-            f"{html.escape(huddle.debrief_link)}</a>."
-            "</div>" + timings_html(parts, values, meeting_total_seconds(self.form))
-        )
-        self.screen.say_status(lead, "ok")
-        self.screen.corrections.layout.display = ""
-        self.screen.correct_button.disabled = False
-        self.screen.save_corrections_button.disabled = True
-        self.refresh()
-
-    def begin_corrections(self) -> None:
-        """Let the coach fix notes after the meeting; times and ticks stay as recorded."""
-        if self.saved is None:
-            return
-        self._correcting = True
-        self.sections.set_notes_disabled(False)
-        self.screen.correct_button.disabled = True
-        self.screen.save_corrections_button.disabled = False
-        self.screen.say_action(
-            "Correcting notes: times and ticks stay as recorded. Press Save corrections to "
-            "save a new revision; the earlier one is kept."
+            f"{html.escape(huddle.debrief_link)} →</a>"
         )
 
-    def save_corrections(self) -> bool:
-        """Save the corrected notes as the next revision of the same meeting."""
-        if self.saved is None or not self._correcting:
-            return False
-        sections = self.sections
-        for view in sections.prompts.values():
-            view.field.show_problem(view.field.problem())
-        if any(view.field.problem() for view in sections.prompts.values()):
-            self.screen.say_action("Not saved: fix the notes marked in red first.", "error")
-            return False
-        answers = corrected_answers(self.saved.answers, self.form, list(sections.prompts), sections)
-        try:
-            submission = self.store.submit(
-                engagement_id=self.engagement.engagement_id,
-                form=MEETING_FORM,
-                meeting_number=self.meeting_number,
-                answers=answers,
-                instrument_version=self.instrument.version,
-            )
-        except (StoreError, ValueError) as exc:
-            self.screen.say_action(f"Not saved: {exc}", "error")
-            return False
-        self._correcting = False
-        self.saved = submission
-        self.screen.say_action(
-            f"Corrections saved as revision {submission.revision}; the earlier version is kept.",
-            "ok",
-        )
-        self._show_saved(submission)
-        return True
-
-    # -- display ------------------------------------------------------------------------
     def refresh(self) -> None:
         """Redraw the clock, the agenda and the buttons from the timer's stored times."""
         if self.guard.stale is None and self.timer.in_progress and not self._loading:
             self.guard.check()  # about once a second while the clock runs
         timer = self.timer
-        ended = self.saved.values() if self.saved is not None and not timer.started else None
-        with self._lock:
-            self.screen.clock_html.value = clock_html(timer, ended)
-            self.screen.agenda_html.value = agenda_html(timer, ended)
         ended_saved = self.saved is not None and (timer.ended or not timer.started)
+        ended = self.saved.values() if self.saved is not None and ended_saved else None
+        after = self._debrief_link() if ended is not None else ""
+        with self._lock:
+            self.screen.clock_html.value = clock_html(timer, ended, after=after)
+            self.screen.agenda_html.value = agenda_html(timer, ended)
         self.screen.start_button.disabled = ended_saved or not timer.can_start()
         self.screen.back_button.disabled = not timer.can_back()
         self.screen.next_button.disabled = not timer.can_next()
+        for button in self.screen.extend_buttons.values():
+            button.disabled = not timer.in_progress
         self.screen.end_button.disabled = ended_saved or not (
             timer.can_end() or (timer.ended and self.saved is None)
         )

@@ -17,19 +17,34 @@ Rules the coach can rely on:
   counting a finished part at what it took and a part still to come (or running) at
   the larger of its budget and what it has taken so far. Negative spare means the
   meeting will overrun unless a later part is shortened.
+* "+1 min" / "+5 min" extend the part running now (:meth:`MeetingTimer.extend`): its
+  budget grows, the meeting's total does not, so the minutes come out of the spare
+  time. Extensions are kept with the visits and recorded as ``<section>_extended_seconds``.
+* One signal (:meth:`MeetingTimer.signal`): the meeting is never shown calmer than the
+  part running now, nor than its spare time. A part over its budget, or a meeting
+  that can no longer finish on time, makes the whole meeting "behind".
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from widgets.errors import StateError
+from widgets.apps.meeting.timer_basics import (
+    LAST_MINUTE_SECONDS,
+    STATES,
+    PlannedSection,
+    TimerError,
+    format_seconds,
+    worst_state,
+)
+from widgets.apps.meeting.timer_basics import parse_stamp as _parse
+from widgets.apps.meeting.timer_basics import stamp as _stamp
+from widgets.apps.meeting.timer_basics import state_for as _state
 
 __all__ = [
+    "EXTEND_STEPS",
     "LAST_MINUTE_SECONDS",
     "STATES",
     "MeetingTimer",
@@ -40,60 +55,13 @@ __all__ = [
 
 Clock = Callable[[], datetime]
 
-STATES: tuple[str, ...] = ("on_time", "last_minute", "over_budget")
-LAST_MINUTE_SECONDS = 60
 _FORMAT_VERSION = 1
-
-
-class TimerError(StateError, RuntimeError):
-    """A clock action that does not fit the meeting's state (e.g. Next on the last part)."""
+# What "+1 min" and "+5 min" add; anything else is refused (a typo must not add an hour).
+EXTEND_STEPS: tuple[int, ...] = (60, 300)
 
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def _parse(value: str) -> datetime:
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise TimerError(f"stored time {value!r} has no timezone; the meeting clock uses UTC")
-    return moment
-
-
-def format_seconds(seconds: float) -> str:
-    """``m:ss`` for any length (``75:00`` rather than ``1:15:00``: meetings are short)."""
-    whole = int(math.floor(abs(seconds) + 1e-9))
-    sign = "-" if seconds < 0 and whole > 0 else ""
-    return f"{sign}{whole // 60}:{whole % 60:02d}"
-
-
-def _state(remaining: float) -> str:
-    if remaining < 0:
-        return "over_budget"
-    if remaining <= LAST_MINUTE_SECONDS:
-        return "last_minute"
-    return "on_time"
-
-
-@dataclass(frozen=True)
-class PlannedSection:
-    """One agenda part as planned for this meeting: its budget and whether it runs."""
-
-    id: str
-    title: str
-    budget_seconds: int
-    skipped: bool = False
-    skip_reason: str = ""
-
-    def __post_init__(self) -> None:
-        if self.budget_seconds < 0:
-            raise ValueError(
-                f"section {self.id!r}: budget_seconds must be 0 or more, got {self.budget_seconds}"
-            )
 
 
 class MeetingTimer:
@@ -124,6 +92,7 @@ class MeetingTimer:
         self._current: int | None = None  # index into self.running
         # Every visit of a section: [start, end]; end is None while the visit is open.
         self._visits: dict[str, list[list[datetime | None]]] = {s.id: [] for s in sections}
+        self._extended: dict[str, int] = {s.id: 0 for s in sections}
 
     # -- the clock --------------------------------------------------------------------
     def now(self) -> datetime:
@@ -209,6 +178,16 @@ class MeetingTimer:
         self._close(moment)
         self.ended_at = moment
 
+    def extend(self, seconds: int) -> None:
+        """Give the part running now more time, taken from the meeting's spare time."""
+        if seconds not in EXTEND_STEPS:
+            steps = ", ".join(str(s) for s in EXTEND_STEPS)
+            raise ValueError(f"a part is extended by one of {steps} seconds, got {seconds!r}")
+        current = self.current
+        if not self.in_progress or current is None:
+            raise TimerError("a part can only be given more time while the meeting is running")
+        self._extended[current.id] += seconds
+
     def _move(self, index: int) -> None:
         moment = self.now()
         self._close(moment)
@@ -262,10 +241,35 @@ class MeetingTimer:
         sid = self._section_id(section_id)
         if sid is None:
             return 0.0
-        return self.section(sid).budget_seconds - self.section_elapsed(sid)
+        return self.section_budget(sid) - self.section_elapsed(sid)
+
+    def section_budget(self, section_id: str | None = None) -> int:
+        """The part's budget with the extra minutes the coach gave it."""
+        sid = self._section_id(section_id)
+        if sid is None:
+            return 0
+        return self.section(sid).budget_seconds + self._extended[sid]
+
+    def extended_seconds(self, section_id: str | None = None) -> int:
+        sid = self._section_id(section_id)
+        return 0 if sid is None else self._extended[sid]
 
     def section_state(self, section_id: str | None = None) -> str:
         return _state(self.section_remaining(section_id))
+
+    def signal(self) -> str:
+        """The meeting's one state: the most urgent of its own, its current part's, its pool.
+
+        Before Start and after End only the meeting's own time counts. While it runs, a
+        current part in its last minute makes the meeting's signal "last minute" too, and
+        a part over budget (or a pool that is spent) makes it "over budget" (shown as
+        "behind"), so the part and the meeting can never say opposite things.
+        """
+        own = self.meeting_state()
+        if not self.in_progress:
+            return own
+        pool = "over_budget" if self.spare_seconds() < 0 else "on_time"
+        return worst_state(own, self.section_state(), pool)
 
     def spare_seconds(self) -> float:
         """The pool: the meeting total minus what each running part costs (see module doc)."""
@@ -274,7 +278,7 @@ class MeetingTimer:
         for index, section in enumerate(self.running):
             spent = self.section_elapsed(section.id)
             finished = self.ended or index < position
-            cost += spent if finished else max(spent, float(section.budget_seconds))
+            cost += spent if finished else max(spent, float(self.section_budget(section.id)))
         return self.total_seconds - cost
 
     def section_started_at(self, section_id: str) -> datetime | None:
@@ -318,6 +322,7 @@ class MeetingTimer:
                 values[f"{sid}_ended_at"] = _stamp(ended)
             values[f"{sid}_seconds"] = str(round(self.section_elapsed(sid)))
             values[f"{sid}_budget_seconds"] = str(section.budget_seconds)
+            values[f"{sid}_extended_seconds"] = str(self._extended[sid])
         return values
 
     # -- drafts -----------------------------------------------------------------------
@@ -340,6 +345,7 @@ class MeetingTimer:
             "ended_at": None if self.ended_at is None else _stamp(self.ended_at),
             "current": None if self.current is None else self.current.id,
             "visits": self._visits_dict(),
+            "extended": {sid: n for sid, n in self._extended.items() if n},
         }
 
     def _visits_dict(self) -> dict[str, list[list[str | None]]]:
@@ -381,6 +387,8 @@ class MeetingTimer:
                 timer._visits[sid] = [
                     [_parse(start), None if end is None else _parse(end)] for start, end in visits
                 ]
+            for sid, seconds in dict(data.get("extended") or {}).items():
+                timer._extended[timer.section(sid).id] = int(seconds)
             current = data.get("current")
             if current is not None:
                 ids = [s.id for s in timer.running]

@@ -17,7 +17,7 @@ import ipywidgets as w
 from widgets.clock import local_time
 from widgets.forms.fields import Field, hook_class, make_field
 from widgets.instrument.items import Item
-from widgets.instrument.rules import MEETING_FORM
+from widgets.instrument.rules import MEETING_FORM, fill_name
 
 __all__ = ["CheckpointView", "PromptView", "close_tree", "notice"]
 
@@ -36,6 +36,24 @@ def close_tree(widget: w.Widget) -> None:
     widget.close()
 
 
+def _tip_toggle(item: Item, name: str) -> tuple[w.ToggleButton, w.HTML]:
+    """A small "Tip" button and the coach's tip it shows: quiet until asked for."""
+    button = w.ToggleButton(value=False, description="Tip", tooltip="Show or hide the coach tip")
+    button.add_class(f"kit-meeting-{item.id}-tip-toggle")
+    button.add_class("kit-tip-toggle")
+    text = fill_name(item.tip, name)
+    tip = w.HTML(
+        f"<div class='kit-tip'>Tip: {html.escape(text)}</div>", layout=w.Layout(display="none")
+    )
+    tip.add_class(f"kit-meeting-{item.id}-tip")
+
+    def toggle(change: dict[str, Any]) -> None:
+        tip.layout.display = "" if change["new"] else "none"
+
+    button.observe(toggle, names="value")
+    return button, tip
+
+
 class PromptView:
     """One prompt: the question with the name filled in, notes, asked marker, tip on demand."""
 
@@ -44,17 +62,7 @@ class PromptView:
         self.field: Field = make_field(item, form_id=MEETING_FORM, name=name, show_tip=False)
         self.asked = w.Checkbox(value=False, description="Asked", indent=False)
         self.asked.add_class(hook_class(MEETING_FORM, f"{item.id}_asked"))
-        self.tip_button = w.ToggleButton(
-            value=False, description="Tip", tooltip="Show or hide the coach tip"
-        )
-        self.tip_button.add_class(f"kit-meeting-{item.id}-tip-toggle")
-        self.tip_button.add_class("kit-tip-toggle")
-        self.tip = w.HTML(
-            f"<div class='kit-tip'>Tip: {html.escape(item.tip)}</div>",
-            layout=w.Layout(display="none"),
-        )
-        self.tip.add_class(f"kit-meeting-{item.id}-tip")
-        self.tip_button.observe(self._toggle_tip, names="value")
+        self.tip_button, self.tip = _tip_toggle(item, name)
         self.field.input.observe(self._typed, names="value")
         controls = w.HBox([self.asked, self.tip_button])
         controls.add_class("kit-prompt-controls")
@@ -68,9 +76,6 @@ class PromptView:
             parts.append(earlier)
         self.box = w.HBox(parts)
         self.box.add_class("kit-prompt")
-
-    def _toggle_tip(self, change: dict[str, Any]) -> None:
-        self.tip.layout.display = "" if change["new"] else "none"
 
     def _typed(self, change: dict[str, Any]) -> None:
         # Notes only appear once the question was put: mark it asked the moment notes
@@ -98,10 +103,16 @@ class CheckpointView:
         self._clock = clock
         self._restoring = False
         self.ticked_at = ""
-        self.field: Field = make_field(item, form_id=MEETING_FORM, name=name)
+        # The tip is for the coach: behind a toggle, like a prompt's.
+        self.field: Field = make_field(item, form_id=MEETING_FORM, name=name, show_tip=False)
         self.when = w.HTML()
         self.when.add_class(f"kit-meeting-{item.id}-time")
-        self.field.box.children = (*self.field.box.children, self.when)
+        extras: list[w.Widget] = [self.when]
+        if item.tip:
+            button, tip = _tip_toggle(item, name)
+            extras = [w.HBox([self.when, button]), tip]
+            extras[0].add_class("kit-checkpoint-controls")
+        self.field.box.children = (*self.field.box.children, *extras)
         # A listener of the field, not of its input: the field's listeners run in turn,
         # so the tick's time is set before the draft (listening after it) is saved.
         self.field.on_change(self._ticked)
