@@ -393,7 +393,10 @@ def test_meeting_two_shows_meeting_one_notes_beside_the_followup_prompts(exports
         engagement_id=eid,
         form="debrief",
         meeting_number=1,
-        answers=[Answer("next_session", "go_deeper", "choice", "not_sure")],
+        answers=[
+            Answer("next_session", "go_deeper", "choice", "not_sure"),
+            Answer("use", "use_of_info", "long_text", "DEBRIEF-NOT-SHOWN"),
+        ],
         instrument_version=VERSION,
     )
     clock = FakeClock(T0)
@@ -404,8 +407,11 @@ def test_meeting_two_shows_meeting_one_notes_beside_the_followup_prompts(exports
     assert "BLINDSPOT-NOT-SHOWN" not in page
     for secret in SECRETS.values():
         assert secret not in page
+    # The debrief is the coachee's and the coach's: none of it on the shared screen.
+    assert "DEBRIEF-NOT-SHOWN" not in page and "Not sure" not in page
+    assert "go deeper" not in page.lower()
     progress = all_text(app.prompt("followup_progress").box)
-    assert "More patience with detail" in progress and "Not sure" in progress
+    assert "More patience with detail" in progress
     assert "Led the launch calmly" in all_text(app.prompt("followup_changes").box)
     app.start()
     app.next()

@@ -1,8 +1,8 @@
 """The facilitator card: what the coachee agreed may be on screen while the manager watches.
 
 The meeting screen is often shared. So the card is built from a filtered copy of the
-submitted prep that holds only items the instrument marks ``shareable`` (success, asks,
-what may be talked about, who opens and closes and how, whether goals may be
+submitted prep that holds only items whose ``visibility`` reaches the meeting (success,
+asks, what may be talked about, who opens and closes and how, whether goals may be
 discussed). Off-limits topics, concerns, perception and mindset are dropped when the
 prep is read, before anything is turned into a widget: they are never sent to the
 page, not merely hidden.
@@ -18,7 +18,7 @@ import ipywidgets as w
 
 from widgets.instrument.content import CardRow
 from widgets.instrument.model import Form
-from widgets.instrument.rules import NEVER_SHAREABLE, fill_name
+from widgets.instrument.rules import fill_name
 from widgets.store.responses import ResponseStore
 
 __all__ = [
@@ -45,10 +45,8 @@ class SharedPrep:
 
 
 def shareable_ids(prep_form: Form) -> frozenset[str]:
-    """Items allowed on the meeting screen; the confidential ones are refused twice over."""
-    return frozenset(
-        item.id for item in prep_form.all_items if item.shareable and item.id not in NEVER_SHAREABLE
-    )
+    """Items whose declared visibility allows them on the meeting screen."""
+    return frozenset(item.id for item in prep_form.all_items if item.reaches("meeting"))
 
 
 def load_shared_prep(

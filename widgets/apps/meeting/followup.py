@@ -2,8 +2,8 @@
 
 A second alignment meeting asks about progress and changes since the first; the coach
 asks better questions with the first meeting's words at hand. Only meeting 1's own
-notes and debrief 1's go-deeper decision are offered, never prep items: those are the
-coachee's, and the meeting screen may be shared.
+notes are offered, which the manager heard; never prep items or debrief answers: those
+are the coachee's, and the meeting screen may be shared.
 """
 
 from __future__ import annotations
@@ -17,25 +17,25 @@ from widgets.store.responses import ResponseStore
 
 __all__ = ["earlier_html", "earlier_notes"]
 
+
 def earlier_notes(
     store: ResponseStore, instrument: Instrument, engagement_id: str
 ) -> dict[str, str]:
-    """Meeting 1's notes and debrief 1's answers (by their labels) named by the
-    instrument's ``followup_context`` (meeting.yaml), as saved."""
+    """Meeting 1's notes named by the instrument's ``followup_context`` (meeting.yaml), as
+    saved; only items whose visibility reaches the meeting, checked again here."""
     wanted = {i for ids in instrument.followup_context.prompts.values() for i in ids}
+    meeting = instrument.form(MEETING_FORM)
     found: dict[str, str] = {}
     first = store.latest(engagement_id, MEETING_FORM, 1)
     if first is not None:
         for item_id, value in first.values().items():
-            if item_id in wanted and value.strip():
+            if (
+                item_id in wanted
+                and value.strip()
+                and meeting.has_item(item_id)
+                and meeting.item(item_id).reaches("meeting")
+            ):
                 found[item_id] = value
-    debrief = store.latest(engagement_id, "debrief", 1)
-    debrief_form = instrument.form("debrief")
-    if debrief is not None:
-        for item_id, value in debrief.values().items():
-            if item_id in wanted and value and debrief_form.has_item(item_id):
-                labels = {c.value: c.label for c in debrief_form.item(item_id).options()}
-                found[item_id] = labels.get(value, value)
     return found
 
 

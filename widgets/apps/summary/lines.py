@@ -15,8 +15,9 @@ someone decides it belongs here. What goes in:
 
 Left out on purpose, even though some were said in the room:
 
-* ``off_limits``, ``concerns``, ``concern_plan``, ``perception``, ``mindset``,
-  ``text_consent`` (private by nature, see ``NEVER_SHAREABLE``);
+* every item whose ``visibility`` does not reach the recap (checked at load): the
+  coachee-only ``off_limits``, ``concerns``, ``concern_plan``, ``perception``,
+  ``mindset``, and ``text_consent``, which only the program counts;
 * the deeper insights (``insights_*``), in particular ``insights_blindspot``: what the
   coachee does not see about themself is material for a coaching conversation, not for
   a page that may be forwarded; ``goals_notes`` likewise;
