@@ -111,8 +111,7 @@ def facilitator_card_html(
     if shared is None:
         return (
             f"<div class='kit-card'>{title}<div class='kit-card-row kit-card-noprep'>"
-            "No prep saved for this meeting: run it from the agenda below. The coaching-goals "
-            "part is skipped, since the coachee has not agreed to it in prep.</div></div>"
+            "No prep saved for this meeting: run it from the agenda below.</div></div>"
         )
     allowed = shareable_ids(prep_form)
     leaked = set(shared.values) - allowed
