@@ -41,6 +41,8 @@ def prepare(server: VoilaServer, first_name: str, *, goals: str = "yes", meeting
         "opening_lead": "coach",
         "closing_lead": "coachee",
         "closing_plan": "I thank them myself",
+        # One line shares a word with an off-limits topic: held back, the other shown.
+        "share_topics": "My projects\nHow the Restructuring went for me",
         "goal_alignment_ok": goals,
         "text_consent": "yes",
         **PRIVATE,
@@ -96,7 +98,13 @@ def test_a_whole_first_meeting(kit_page: Page, voila_server: VoilaServer):
     expect(start).to_be_enabled()
     expect(page.locator(".kit-facilitator-card")).to_contain_text("Hear how my manager sees")
     expect(page.locator(".kit-facilitator-card")).to_contain_text("Noor, with the coach supporting")
+    expect(page.locator(".kit-card-share_topics")).to_contain_text("My projects")
+    expect(page.locator(".kit-card-share_topics")).not_to_contain_text("Restructuring")
+    hint = page.locator(".kit-facilitator-card details.kit-coach-hint")
+    expect(hint).to_contain_text("1 line held back (matches an off-limits topic)")
+    assert hint.get_attribute("open") is None  # collapsed on the shared screen
     assert_nothing_private(page)
+    assert "restructuring" not in page.content().lower()
     assert "Quillon" not in page.content()
 
     start.click()
