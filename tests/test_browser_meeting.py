@@ -41,6 +41,8 @@ def prepare(server: VoilaServer, first_name: str, *, goals: str = "yes", meeting
         "opening_lead": "coach",
         "closing_lead": "coachee",
         "closing_plan": "I thank them myself",
+        # One line shares a word with an off-limits topic: held back, the other shown.
+        "share_topics": "My projects\nHow the Restructuring went for me",
         "goal_alignment_ok": goals,
         "text_consent": "yes",
         **PRIVATE,
@@ -71,10 +73,20 @@ def meeting_rows(server: VoilaServer, eid: str, number: int) -> dict[str, str]:
         }
 
 
+# What the shared screen must never say about what the coachee declined or said in the
+# debrief, even in a collapsed coach note.
+DECLINED_REASONS = ("agreed in prep", "skipped because", "leave it out", "declined")
+
+
 def assert_nothing_private(page: Page) -> None:
+    """No coachee_only text, no reason for a part left out, no debrief answer."""
     content = page.content()
     for secret in PRIVATE.values():
         assert secret not in content
+    lowered = content.lower()
+    for reason in DECLINED_REASONS:
+        assert reason not in lowered, reason
+    assert "go deeper" not in lowered and "debrief 1" not in lowered
 
 
 def test_a_whole_first_meeting(kit_page: Page, voila_server: VoilaServer):
@@ -86,7 +98,13 @@ def test_a_whole_first_meeting(kit_page: Page, voila_server: VoilaServer):
     expect(start).to_be_enabled()
     expect(page.locator(".kit-facilitator-card")).to_contain_text("Hear how my manager sees")
     expect(page.locator(".kit-facilitator-card")).to_contain_text("Noor, with the coach supporting")
+    expect(page.locator(".kit-card-share_topics")).to_contain_text("My projects")
+    expect(page.locator(".kit-card-share_topics")).not_to_contain_text("Restructuring")
+    hint = page.locator(".kit-facilitator-card details.kit-coach-hint")
+    expect(hint).to_contain_text("1 line held back (matches an off-limits topic)")
+    assert hint.get_attribute("open") is None  # collapsed on the shared screen
     assert_nothing_private(page)
+    assert "restructuring" not in page.content().lower()
     assert "Quillon" not in page.content()
 
     start.click()
@@ -191,12 +209,17 @@ def test_a_second_meeting_picked_from_the_list_shows_what_was_said_in_the_first(
     # The list of every coachee is closed, not hidden: a shared screen shows no other name.
     expect(page.locator(".kit-engagement-picker")).to_have_count(0)
     assert "Bartholomew" not in page.content()
-    expect(page.locator(".kit-meeting-agenda")).to_contain_text("skipped")
+    # Goals declined in prep: the part is simply absent, named only in the coach note.
+    expect(page.locator(".kit-meeting-agenda ol")).not_to_contain_text("Coaching goals")
+    expect(page.locator(".kit-meeting-agenda .kit-coach-hint")).to_have_count(1)
+    assert_nothing_private(page)
     page.locator(".kit-action-start").click()
     page.locator(".kit-action-next").click()
     progress = page.locator(".kit-meeting-followup_progress-earlier")
     expect(progress).to_contain_text("GIFT-NOTE saying no")
-    expect(progress).to_contain_text("go deeper")
+    # The debrief is the coachee's and the coach's: meeting 2 never shows its answers.
+    expect(progress).not_to_contain_text("go deeper")
+    expect(progress).not_to_contain_text("Debrief")
     expect(page.locator(".kit-meeting-followup_changes-earlier")).to_contain_text("STRENGTH-NOTE")
     page.locator(".kit-meeting-followup_progress textarea").fill("Says no more often")
     page.locator(".kit-action-next").click()

@@ -56,7 +56,7 @@ def open_meeting(root: Path, eid: str) -> MeetingApp:
 def test_the_role_is_a_new_prep_choice_in_a_new_instrument_version() -> None:
     item = PREP.item("coach_role")
     assert item.choice_values() == ("facilitate", "support", "observe", "clarify")
-    assert item.shareable
+    assert item.visibility == "meeting"  # the coach and the screen may read it
     assert INSTRUMENT.version != "1.0.0"
 
 

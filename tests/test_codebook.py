@@ -98,7 +98,9 @@ def test_codebook_entry_fields(instrument: Instrument) -> None:
     assert book["asks"].choices.startswith("priorities=Alignment on your coaching priorities; ")
     assert book["progress_focus"].meetings == "2"
     assert book["strengths_best"].free_text and not book["asks"].free_text
-    assert book["success"].shareable and not book["off_limits"].shareable
+    assert book["success"].visibility == "meeting"
+    assert book["off_limits"].visibility == "coachee_only"
+    assert book["meeting_seconds"].visibility == "program"
     assert {entry.instrument_version for entry in book.values()} == {"1.1.0"}
 
 

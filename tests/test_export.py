@@ -130,7 +130,7 @@ def test_export_is_redacted(source, tmp_path: Path, monkeypatch) -> None:
     }
     # Without consent: free text empty, the reason given; structured answers kept.
     withheld = by_engagement[no]
-    for item in ("success", "asks_other", "off_limits", "strengths_best", "feeling_note"):
+    for item in ("success", "asks_other", "strengths_best", "feeling_note"):
         assert (
             withheld[item]["value"] == "" and withheld[item]["redacted_reason"] == "no_text_consent"
         )
@@ -139,8 +139,30 @@ def test_export_is_redacted(source, tmp_path: Path, monkeypatch) -> None:
     shared = by_engagement[yes]
     assert shared["success"]["value"] == "[name] wants clarity; [name] agrees"
     assert shared["success"]["redacted_reason"] == "names_removed"
-    assert shared["off_limits"]["value"] == "private matter only the coachee knows"
-    assert shared["off_limits"]["redacted_reason"] == ""
+    # Coachee-only answers never leave, consent or not: not even an empty row.
+    for answers in by_engagement.values():
+        assert not {"off_limits", "concerns", "perception", "mindset"} & set(answers)
+    assert shared["text_consent"]["value"] == "yes"
+
+
+def test_coachee_only_text_never_leaves_even_with_consent(source, tmp_path: Path) -> None:
+    root, yes, _no = source
+    private = {
+        "off_limits": "my divorce",
+        "concerns": "CONCERN-TEXT about the reorganisation",
+        "concern_plan": "PLAN-TEXT we pause",
+        "perception": "PERCEPTION-TEXT as a leader",
+        "mindset": "MINDSET-TEXT curious",
+    }
+    save(root, yes, "prep", 1, {"success": "clarity", "text_consent": "yes", **private})
+    out = tmp_path / "out"
+    export_program(out, root, key=KEY)
+    for name in ("responses.csv", "sessions.csv"):
+        written = (out / name).read_text(encoding="utf-8")
+        for text in private.values():
+            assert text not in written, (name, text)
+    shared = {r["item_id"]: r["value"] for r in rows(out / "responses.csv")}
+    assert shared["success"] == "clarity" and not set(private) & set(shared)
 
 
 def test_no_cell_can_run_as_a_formula(source, tmp_path: Path) -> None:

@@ -50,9 +50,7 @@ def test_datapackage_documents_the_formula_prefix(tmp_path: Path) -> None:
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert package["formulaPrefix"] == "'"
     (value,) = [
-        field
-        for field in package["resources"][0]["schema"]["fields"]
-        if field["name"] == "value"
+        field for field in package["resources"][0]["schema"]["fields"] if field["name"] == "value"
     ]
     assert "leading apostrophe (')" in value["description"]
     assert all("apostrophe" in resource["description"] for resource in package["resources"])

@@ -336,11 +336,6 @@ def test_a_coach_cannot_open_the_program_export(hub: HubServer, coaches: dict[st
     assert "program-export.zip" not in refused.text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 (per-item privacy): a consenting coachee's off-limits topics still "
-    "reach the program export; remove this mark when that lands",
-)
 def test_off_limits_topics_never_reach_the_program_export(
     coaches: dict[str, Coach], analyst_download: Download
 ):

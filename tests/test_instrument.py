@@ -92,7 +92,8 @@ DEBRIEF_IDS = [
     "go_deeper",
 ]
 
-SHAREABLE_ALLOWED = {
+# Prep answers the coachee lets the manager see on the meeting screen.
+SHOWN_IN_MEETING = {
     "success",
     "asks",
     "asks_other",
@@ -103,8 +104,9 @@ SHAREABLE_ALLOWED = {
     "closing_lead",
     "closing_plan",
     "goal_alignment_ok",
+    "progress_focus",
 }
-NEVER_SHARED = {"off_limits", "concerns", "concern_plan", "perception", "mindset", "text_consent"}
+NEVER_SHARED = {"off_limits", "concerns", "concern_plan", "perception", "mindset"}
 
 
 @pytest.fixture(scope="module")
@@ -269,13 +271,18 @@ def test_debrief_ids_types_and_budget(instrument: Instrument) -> None:
         assert item.choice_values() == ("yes", "no", "not_sure")
 
 
-def test_shareable_only_where_the_coachee_allows(instrument: Instrument) -> None:
-    shareable = {
-        item.id for form in instrument.forms.values() for item in form.all_items if item.shareable
-    }
-    assert shareable == SHAREABLE_ALLOWED
-    assert not shareable & NEVER_SHARED
-    assert NEVER_SHAREABLE == NEVER_SHARED
+def test_every_prep_item_declares_who_sees_it(instrument: Instrument) -> None:
+    prep = instrument.form("prep")
+    shown = {item.id for item in prep.all_items if item.reaches("meeting")}
+    assert shown == SHOWN_IN_MEETING
+    private = {item.id for item in prep.all_items if item.visibility == "coachee_only"}
+    assert private == NEVER_SHARED == NEVER_SHAREABLE
+    # Consent itself is a structured answer the program counts, but no one else sees it.
+    assert prep.item("text_consent").visibility == "program"
+    for form in instrument.forms.values():
+        for item in form.all_items:
+            if item.id not in NEVER_SHARED:
+                assert item.reaches("program"), item.id
 
 
 def test_every_item_has_wording_tip_and_known_type(instrument: Instrument) -> None:
@@ -348,19 +355,24 @@ def test_models_are_frozen(instrument: Instrument) -> None:
 # --- screen content declared in the YAML ------------------------------------------------
 
 
-def test_card_rows_show_shareable_prep_answers_only(instrument: Instrument) -> None:
+def test_card_rows_show_prep_answers_visible_in_the_meeting_only(
+    instrument: Instrument,
+) -> None:
     prep = instrument.form("prep")
     shown = [answer.id for row in instrument.card for answer in row.items]
     assert shown, "the meeting's facilitator card has rows"
     for item_id in shown:
-        assert prep.item(item_id).shareable and item_id not in NEVER_SHAREABLE, item_id
+        assert prep.item(item_id).visibility == "meeting" and item_id not in NEVER_SHAREABLE
 
 
-def test_summary_lines_name_shareable_items_only(instrument: Instrument) -> None:
+def test_summary_lines_name_items_visible_in_a_recap_only(instrument: Instrument) -> None:
     summary = instrument.summary
     named = [line.item for _heading, line in summary.lines()]
     assert named, "the recap has lines"
     assert not set(named) & (NEVER_SHAREABLE | set(summary.held_back))
+    for item_id in named:
+        form = next(f for f in instrument.forms.values() if f.has_item(item_id))
+        assert form.item(item_id).visibility in ("summary", "meeting"), item_id
     homes = {form.id for form in instrument.forms.values() for i in named if form.has_item(i)}
     assert homes <= set(RECAP_FORMS)
 

@@ -140,9 +140,25 @@ BROKEN: list[Any] = [
         id="bad-id-format",
     ),
     pytest.param(
-        item_edit("prep", "off_limits", shareable=True),
-        r"prep\.yaml: item 'off_limits' .*can never be 'shareable'",
-        id="confidential-made-shareable",
+        item_edit("prep", "off_limits", visibility="meeting"),
+        r"prep\.yaml: item 'off_limits' .*confidential: its visibility must be 'coachee_only', "
+        r"not 'meeting'",
+        id="confidential-made-visible",
+    ),
+    pytest.param(
+        item_edit("prep", "concerns", visibility="program"),
+        r"prep\.yaml: item 'concerns' .*its visibility must be 'coachee_only'",
+        id="confidential-made-program-data",
+    ),
+    pytest.param(
+        item_edit("prep", "success", visibility="everyone"),
+        r"prep\.yaml: item 'success' .*'visibility'.*coachee_only.*program.*summary.*meeting",
+        id="unknown-visibility",
+    ),
+    pytest.param(
+        item_edit("prep", "success", shareable=True),
+        r"prep\.yaml: item 'success' .*'shareable' was replaced by 'visibility'",
+        id="old-shareable-flag",
     ),
     pytest.param(
         # YAML 1.1 reads a bare yes as true; the value must stay the string "yes".
@@ -220,21 +236,22 @@ BROKEN: list[Any] = [
     ),
     pytest.param(
         add_card_row(card_row("Private", "off_limits")),
-        r"meeting\.yaml: card row 'Private': item 'off_limits' is confidential",
+        r"meeting\.yaml: card row 'Private': item 'off_limits' has visibility 'coachee_only'",
         id="card-confidential-item",
     ),
     pytest.param(
         add_card_row(card_row("Consent", "goal_alignment_ok", "text_consent")),
-        r"meeting\.yaml: card row 'Consent': item 'text_consent' is confidential",
+        r"meeting\.yaml: card row 'Consent': item 'text_consent' has visibility 'program' "
+        r"in prep\.yaml, so it cannot be on the card",
         id="card-consent-item",
     ),
     pytest.param(
         both(
-            item_edit("prep", "progress_focus", shareable=False),
+            item_edit("prep", "progress_focus", visibility="summary"),
             add_card_row(card_row("Focus", "progress_focus")),
         ),
-        r"meeting\.yaml: card row 'Focus': item 'progress_focus' is not 'shareable'",
-        id="card-item-not-shareable",
+        r"meeting\.yaml: card row 'Focus': item 'progress_focus' has visibility 'summary'",
+        id="card-item-not-visible-in-meeting",
     ),
     pytest.param(
         add_card_row(card_row("Lead", {"id": "opening_lead", "says": {"boss": "The boss"}})),
@@ -254,7 +271,8 @@ BROKEN: list[Any] = [
     ),
     pytest.param(
         add_summary_line({"item": "concerns", "lead": "Worries"}),
-        r"debrief\.yaml: summary line 'Worries': item 'concerns' is confidential",
+        r"debrief\.yaml: summary line 'Worries': item 'concerns' has visibility "
+        r"'coachee_only' in prep\.yaml, so it can never be in the summary",
         id="summary-confidential-item",
     ),
     pytest.param(
@@ -276,7 +294,24 @@ BROKEN: list[Any] = [
     pytest.param(
         in_form(
             "meeting",
-            lambda data: data["followup_context"]["prompts"].update(strengths_best=["go_deeper"]),
+            lambda data: data["followup_context"]["earlier"].update(go_deeper="Go deeper?"),
+        ),
+        r"meeting\.yaml: followup_context: item 'go_deeper' is from debrief\.yaml; .*never "
+        r"the prep or the debrief",
+        id="followup-recalls-a-debrief-answer",
+    ),
+    pytest.param(
+        item_edit("meeting", "insights_gift", visibility="program"),
+        r"meeting\.yaml: followup_context: item 'insights_gift' has visibility 'program', so "
+        r"it cannot be shown on the meeting screen",
+        id="followup-recalls-an-item-kept-off-screen",
+    ),
+    pytest.param(
+        in_form(
+            "meeting",
+            lambda data: data["followup_context"]["prompts"].update(
+                strengths_best=["insights_gift"]
+            ),
         ),
         r"meeting\.yaml: followup_context: 'strengths_best' must be a prompt asked in meeting 2",
         id="followup-context-for-a-meeting-1-prompt",

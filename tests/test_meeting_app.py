@@ -126,7 +126,7 @@ def test_no_prep_saved_is_said_plainly_and_the_meeting_still_runs(exports: Path)
     assert app.timer is not None and app.timer.section("goals").skipped
     with pytest.raises(KeyError, match="skipped"):
         app.prompt("goals_notes")
-    assert "no prep saved" in app.agenda_html.value
+    assert "Coaching goals" not in app.agenda_html.value.split("kit-coach-hint")[0]
     assert app.start()
     clock.advance(minutes=1)
     assert app.end()
@@ -175,15 +175,22 @@ def test_thirteen_minutes_into_strengths_shows_over_budget(exports: Path):
     assert app.blocks["opening"].layout.display == "none"
 
 
-def test_goals_are_skipped_with_a_reason_when_prep_said_no(exports: Path):
+def test_goals_declined_in_prep_are_simply_absent_from_the_shared_screen(exports: Path):
     eid = engagement(exports)
     save_prep(exports, eid, goals="no")
     app = open_app(exports, FakeClock(T0), eid)
     with pytest.raises(KeyError, match="skipped"):
         app.prompt("goals_notes")
     assert app.timer is not None and app.timer.section("goals").skipped
-    assert "skipped: agreed in prep to leave it out of this meeting" in app.agenda_html.value
-    assert "go back to the pool" in app.agenda_html.value
+    agenda, _, hint = app.agenda_html.value.partition("<details class='kit-coach-hint'>")
+    # The agenda lists the parts that run; the manager is not told one was declined.
+    assert "Coaching goals" not in agenda and "skipped" not in agenda.lower()
+    # The coach finds it in a collapsed note that gives no reason.
+    assert "Left off the agenda: Coaching goals" in hint  # a closed <details>: no 'open'
+
+    page = all_text(app.widget).lower()
+    for reason in ("agreed in prep", "skipped because", "declined", "leave it out"):
+        assert reason not in page
     assert "Spare time in the meeting: 3:00" in app.clock_html.value
 
 
@@ -193,7 +200,8 @@ def test_goals_are_shown_when_prep_said_yes(exports: Path):
     app = open_app(exports, FakeClock(T0), eid)
     assert "valuable outcome" in app.prompt("goals_notes").field.label
     assert app.timer is not None and not app.timer.section("goals").skipped
-    assert "skipped" not in app.agenda_html.value
+    assert "Coaching goals" in app.agenda_html.value
+    assert "kit-coach-hint" not in app.agenda_html.value
     assert "Spare time in the meeting: 0:00" in app.clock_html.value
 
 
@@ -400,7 +408,10 @@ def test_meeting_two_shows_meeting_one_notes_beside_the_followup_prompts(exports
         engagement_id=eid,
         form="debrief",
         meeting_number=1,
-        answers=[Answer("next_session", "go_deeper", "choice", "not_sure")],
+        answers=[
+            Answer("next_session", "go_deeper", "choice", "not_sure"),
+            Answer("use", "use_of_info", "long_text", "DEBRIEF-NOT-SHOWN"),
+        ],
         instrument_version=VERSION,
     )
     clock = FakeClock(T0)
@@ -411,8 +422,11 @@ def test_meeting_two_shows_meeting_one_notes_beside_the_followup_prompts(exports
     assert "BLINDSPOT-NOT-SHOWN" not in page
     for secret in SECRETS.values():
         assert secret not in page
+    # The debrief is the coachee's and the coach's: none of it on the shared screen.
+    assert "DEBRIEF-NOT-SHOWN" not in page and "Not sure" not in page
+    assert "go deeper" not in page.lower()
     progress = all_text(app.prompt("followup_progress").box)
-    assert "More patience with detail" in progress and "Not sure" in progress
+    assert "More patience with detail" in progress
     assert "Led the launch calmly" in all_text(app.prompt("followup_changes").box)
     app.start()
     app.next()

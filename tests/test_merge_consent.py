@@ -35,9 +35,7 @@ def exports(tmp_path: Path) -> tuple[Path, Path]:
 
 def _texts(long, item: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     rows = long[long["item_id"] == item]
-    return sorted(
-        zip(rows["value"].astype(str), rows["redacted_reason"].astype(str), strict=True)
-    )
+    return sorted(zip(rows["value"].astype(str), rows["redacted_reason"].astype(str), strict=True))
 
 
 @pytest.mark.parametrize("newest_first", [False, True])

@@ -159,7 +159,12 @@ class PrepApp:
         name = engagement.first_name
         self.views = {
             form_id: FormView(
-                self.instrument.form(form_id), meeting_number=meeting_number, name=name
+                self.instrument.form(form_id),
+                meeting_number=meeting_number,
+                name=name,
+                # Beside each prep answer, who will see it: the coachee decides what to
+                # write knowing where it goes.
+                show_visibility=form_id == "prep",
             )
             for form_id in FORMS
         }

@@ -12,10 +12,24 @@ from collections.abc import Callable, Iterable
 import ipywidgets as w
 
 from widgets.forms.fields import Field, make_field
+from widgets.instrument.items import Item
 from widgets.instrument.model import Form
+from widgets.instrument.visibility import VISIBILITY_LABELS
 from widgets.store.records import Answer
 
-__all__ = ["FormView"]
+__all__ = ["FormView", "visibility_label"]
+
+
+def visibility_label(item: Item) -> w.HTML:
+    """Who will see this answer, from the item's one declaration, in the coachee's words:
+    they decide what to write knowing where it goes."""
+    text = VISIBILITY_LABELS[item.visibility]
+    label = w.HTML(
+        f"<span class='kit-visibility kit-visibility-{item.visibility}'>"
+        f"Who sees this: {html.escape(text)}</span>"
+    )
+    label.add_class("kit-visibility-label")
+    return label
 
 
 class FormView:
@@ -29,6 +43,7 @@ class FormView:
         name: str = "",
         show_titles: bool = True,
         skip_sections: Iterable[str] = (),
+        show_visibility: bool = False,
     ):
         self.form = form
         self.meeting_number = meeting_number
@@ -56,6 +71,8 @@ class FormView:
                 )
             for item in items:
                 field = make_field(item, form_id=form.id, name=name)
+                if show_visibility:
+                    field.box.children = (*field.box.children, visibility_label(item))
                 self.fields[item.id] = field
                 self._section_of[item.id] = section.id
                 parts.append(field.box)

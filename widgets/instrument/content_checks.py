@@ -17,7 +17,6 @@ from widgets.instrument.role_content import check_coach_roles
 from widgets.instrument.rules import (
     ITEM_ROLES,
     MEETING_FORM,
-    NEVER_SHAREABLE,
     PREP_FORM,
     SUMMARY_FORM,
 )
@@ -101,20 +100,16 @@ def _check_card(forms: Mapping[str, Form], meeting: Form) -> None:
     for row in meeting.card:
         where = f"{meeting.id}.yaml: card row {row.heading!r}"
         for answer in row.items:
-            if answer.id in NEVER_SHAREABLE:
-                raise ValueError(
-                    f"{where}: item {answer.id!r} is confidential and can never be on the card"
-                )
             if prep is None or not prep.has_item(answer.id):
                 raise ValueError(
                     f"{where}: unknown item {answer.id!r} (the card shows answers from "
                     f"{PREP_FORM}.yaml)"
                 )
             item = prep.item(answer.id)
-            if not item.shareable:
+            if not item.reaches("meeting"):
                 raise ValueError(
-                    f"{where}: item {answer.id!r} is not 'shareable' in {PREP_FORM}.yaml, "
-                    "so it cannot be on the card"
+                    f"{where}: item {answer.id!r} has visibility {item.visibility!r} in "
+                    f"{PREP_FORM}.yaml, so it cannot be on the card (it needs 'meeting')"
                 )
             _check_choices_named(f"{where}: item {answer.id!r}", item, answer.says)
 
@@ -127,10 +122,6 @@ def _check_summary(forms: Mapping[str, Form], recap: Form) -> None:
             raise ValueError(f"{recap.id}.yaml: summary held_back: unknown item {item_id!r}")
     for _heading, line in recap.summary.lines():
         where = f"{recap.id}.yaml: summary line {line.lead!r}"
-        if line.item in NEVER_SHAREABLE:
-            raise ValueError(
-                f"{where}: item {line.item!r} is confidential and can never be in the summary"
-            )
         found = find_item(forms, line.item)
         reads = ", ".join(f"{f}.yaml" for f in RECAP_FORMS)
         if found is None:
@@ -140,6 +131,12 @@ def _check_summary(forms: Mapping[str, Form], recap: Form) -> None:
                 f"{where}: item {line.item!r} is from {found[0].id}.yaml; a summary reads {reads}"
             )
         form, item = found
+        if not item.reaches("summary"):
+            raise ValueError(
+                f"{where}: item {line.item!r} has visibility {item.visibility!r} in "
+                f"{form.id}.yaml, so it can never be in the summary (it needs 'summary' "
+                "or 'meeting')"
+            )
         _check_choices_named(f"{where}: item {line.item!r}", item, line.says)
         if line.if_empty is not None:
             fallback = line.if_empty.item
@@ -171,12 +168,20 @@ def _check_followup(forms: Mapping[str, Form], meeting: Form) -> None:
         found = find_item(forms, earlier_id)
         if found is None:
             raise ValueError(f"{where}: unknown item {earlier_id!r}")
-        form = found[0]
+        form, item = found
+        # The panel is on the shared screen: only what the manager heard in meeting 1.
+        # The debrief is the coachee's and the coach's alone, and so is the prep.
         from_meeting_1 = form.id == MEETING_FORM and 1 in form.meetings_of(earlier_id)
-        if not (from_meeting_1 or form.id == SUMMARY_FORM):
+        if not from_meeting_1:
             raise ValueError(
                 f"{where}: item {earlier_id!r} is from {form.id}.yaml; meeting 2 may only "
-                f"recall what meeting 1 or its debrief recorded, never the prep"
+                "recall what meeting 1 recorded in front of the manager, never the prep or "
+                "the debrief"
+            )
+        if not item.reaches("meeting"):
+            raise ValueError(
+                f"{where}: item {earlier_id!r} has visibility {item.visibility!r}, so it "
+                "cannot be shown on the meeting screen (it needs 'meeting')"
             )
 
 
@@ -204,5 +209,5 @@ def _check_coach_roles(forms: Mapping[str, Form], meeting: Form) -> None:
     check_coach_roles(
         roles,
         tuple(c.value for c in item.options()),
-        item.shareable and item.id not in NEVER_SHAREABLE,
+        item.reaches("meeting"),
     )

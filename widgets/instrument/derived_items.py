@@ -36,7 +36,7 @@ class CodebookEntry:
     instrument_version: str
     meetings: str
     free_text: bool
-    shareable: bool
+    visibility: str
 
 
 def _format_choices(options: Sequence[Choice]) -> str:
@@ -57,7 +57,7 @@ def _yaml_entry(form: Form, section: Section, item: Item, version: str) -> Codeb
         instrument_version=version,
         meetings=join_meetings(set(item.meetings) & set(section.meetings)),
         free_text=item.free_text,
-        shareable=item.shareable,
+        visibility=item.visibility,
     )
 
 
@@ -97,7 +97,8 @@ def derived_meeting_items(
                 instrument_version=version,
                 meetings=join_meetings(meetings),
                 free_text=False,
-                shareable=False,
+                # Times and durations the kit records: structured, program data.
+                visibility="program",
             )
         )
 

@@ -2,7 +2,7 @@
 
 A form file can only check itself; whether a condition names a real yes/no item, whether
 an id is used twice across files (or clashes with a value the kit records), and whether
-the card, the recap and the meeting-2 context name real, shareable items can only be
+the card, the recap and the meeting-2 context name real items visible there can only be
 checked once every form is read. The apps ask this model for that content
 (``card``, ``summary``, ``followup_context``, ``huddle_reminder``, items by role)
 instead of keeping their own copies.
@@ -139,7 +139,7 @@ class Instrument(FrozenModel):
 
     @property
     def card(self) -> tuple[CardRow, ...]:
-        """The facilitator card's rows (meeting.yaml ``card``); prep items, shareable only."""
+        """The facilitator card's rows (meeting.yaml ``card``); prep items shown in meetings."""
         meeting = self.forms.get(MEETING_FORM)
         return meeting.card if meeting is not None else ()
 

@@ -27,6 +27,7 @@ from widgets.instrument.rules import (
     check_plain,
     fill_name,
 )
+from widgets.instrument.visibility import COACHEE_ONLY, VISIBILITY_LEVELS, Visibility, reaches
 
 __all__ = ["YES_NO_CHOICES", "Choice", "Item"]
 
@@ -72,7 +73,9 @@ class Item(FrozenModel):
     wording: str
     tip: str
     required: bool = False
-    shareable: bool = False
+    # Who may see the answer (:mod:`widgets.instrument.visibility`); private by default so
+    # an item nobody has decided about never leaves the coach's machine.
+    visibility: Visibility = COACHEE_ONLY
     role: str | None = None
     choices: tuple[Choice, ...] = ()
     scale_min: int | None = None
@@ -81,6 +84,18 @@ class Item(FrozenModel):
     max_length: int | None = None
     meetings: tuple[int, ...] = MEETING_NUMBERS
     placeholder: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_old_flag(cls, data: Any) -> Any:
+        # The old yes/no flag said nothing about recaps or program data; refuse it with
+        # the replacement named, rather than the generic "extra key" message.
+        if isinstance(data, dict) and "shareable" in data:
+            raise ValueError(
+                "'shareable' was replaced by 'visibility' (one of "
+                f"{', '.join(VISIBILITY_LEVELS)}): say who may see this answer"
+            )
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -176,10 +191,11 @@ class Item(FrozenModel):
             allowed = ", ".join(ITEM_ROLES[self.role].types)
             raise ValueError(f"role {self.role!r} needs an item of type {allowed}, not {kind!r}")
 
-        if self.shareable and self.id in NEVER_SHAREABLE:
+        if self.id in NEVER_SHAREABLE and self.visibility != COACHEE_ONLY:
             raise ValueError(
-                f"{self.id!r} is confidential and can never be 'shareable' "
-                "(it must not appear while the manager is present)"
+                f"{self.id!r} is confidential: its visibility must be {COACHEE_ONLY!r}, "
+                f"not {self.visibility!r} (it never reaches the meeting screen, a recap or "
+                "program data)"
             )
         return self
 
@@ -203,6 +219,10 @@ class Item(FrozenModel):
     @property
     def free_text(self) -> bool:
         return item_type(self.type).free_text
+
+    def reaches(self, audience: str) -> bool:
+        """May this item's answer go to ``audience`` (meeting, summary or program)?"""
+        return reaches(self.visibility, audience)
 
     def text(self, name: str) -> str:
         """Wording with the coachee's first name; `replace` so braces in a name are harmless."""

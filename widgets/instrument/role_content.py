@@ -87,7 +87,9 @@ def check_coach_roles(roles: CoachRoles, choices: tuple[str, ...], shareable: bo
     """The roles must be the item's own choices, and the item must be on the meeting screen."""
     where = f"meeting.yaml: coach_roles: item {roles.item!r}"
     if not shareable:
-        raise ValueError(f"{where} is not 'shareable', so the meeting screen cannot read it")
+        raise ValueError(
+            f"{where} is not 'visibility: meeting', so the meeting screen cannot read it"
+        )
     unknown = sorted(set(roles.roles) - set(choices))
     if unknown:
         raise ValueError(f"{where}: 'roles' names {unknown}, not among its choices {list(choices)}")

@@ -41,7 +41,7 @@ __all__ = [
 MEETING_NUMBERS: tuple[int, ...] = (1, 2)
 
 # The form whose answers the meeting reads: its yes/no answers decide whether a
-# conditional section runs, and its shareable answers fill the facilitator card.
+# conditional section runs, and its answers visible in the meeting fill the facilitator card.
 PREP_FORM = "prep"
 CONDITION_FORM = PREP_FORM
 # The form run live with a timer per section; it records timings and asked prompts.
@@ -50,10 +50,10 @@ MEETING_FORM = "meeting"
 SUMMARY_FORM = "debrief"
 
 # Confidential by nature: a YAML edit must never be able to put these on the meeting
-# screen or in a summary, so the loader refuses `shareable: true` on them and refuses
-# them on the facilitator card and in the recap.
+# screen, in a recap or in program data, so the loader refuses any visibility but
+# `coachee_only` on them (every other item's reach is its own `visibility`).
 NEVER_SHAREABLE: frozenset[str] = frozenset(
-    {"off_limits", "concerns", "concern_plan", "perception", "mindset", "text_consent"}
+    {"off_limits", "concerns", "concern_plan", "perception", "mindset"}
 )
 
 # A form field is typed live in a browser and stored in one CSV cell: a limit above this

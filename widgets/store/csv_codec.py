@@ -80,8 +80,7 @@ def encode_rows(rows: Iterable[Sequence[str]]) -> bytes:
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start : exc.end]
         raise StoreError(
-            f"The text contains a character that cannot be saved ({bad!r}); nothing was "
-            "saved.",
+            f"The text contains a character that cannot be saved ({bad!r}); nothing was saved.",
             fix="Retype or remove the pasted character and save again.",
         ) from exc
 

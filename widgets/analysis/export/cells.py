@@ -74,9 +74,7 @@ def wide_rows(wide: pd.DataFrame) -> list[dict[str, str]]:
     return [dict(zip(columns, cells, strict=True)) for cells in zip(*columns.values(), strict=True)]
 
 
-def write_export_csv(
-    path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, str]]
-) -> None:
+def write_export_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> None:
     """One CSV of the export, written whole and renamed into place.
 
     Not through the store: its lock file would be left in the export folder, and that

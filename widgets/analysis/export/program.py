@@ -9,6 +9,8 @@ Written to ``out``: ``responses.csv`` (long), ``sessions.csv`` (one row per sess
 
 What the export promises, and where each promise is kept:
 
+* Nothing declared ``coachee_only`` leaves at all, consent or not: those rows are
+  dropped before any other step.
 * No registry field but program and cohort leaves the coach's machine: no first name,
   no coach, no start date; names are also removed from the free text that may be
   shared, ids are keyed pseudonyms, free text goes only where the coachee consented
@@ -32,7 +34,12 @@ import pandas as pd
 
 from widgets.analysis.export.cells import long_rows, wide_rows, write_export_csv
 from widgets.analysis.export.datapackage import write_codebook_csv, write_datapackage
-from widgets.analysis.export.redact import pseudonymise, redact_free_text, registry_people
+from widgets.analysis.export.redact import (
+    drop_coachee_only,
+    pseudonymise,
+    redact_free_text,
+    registry_people,
+)
 from widgets.analysis.long_columns import LONG_COLUMNS
 from widgets.analysis.long_table import load_responses
 from widgets.analysis.sources import resolve_sources
@@ -157,6 +164,7 @@ def export_program(
     out.mkdir(parents=True, exist_ok=True)
 
     long = load_responses(*sources, latest_only=True, instrument=instrument)
+    long, dropped = drop_coachee_only(long, instrument)
     people = None if withhold_text else registry_people(sources)
     long, withheld = redact_free_text(long, people, instrument)
     long = pseudonymise(_without_dangling_supersedes(long), key)
@@ -173,5 +181,5 @@ def export_program(
         rows=len(long),
         sessions=len(wide),
         engagements=long["engagement_id"].nunique(),
-        redacted_values=withheld,
+        redacted_values=withheld + dropped,
     )

@@ -5,6 +5,10 @@ A program export is shared across the program, so everything in it is made safe 
 * Ids are pseudonyms: HMAC-SHA256 of the kit's id under a key the program keeps. The
   same key gives the same pseudonyms in every export, so exports from many coaches
   and months join up; without the key nobody can go back to the coach's records.
+* Nothing the instrument declares ``coachee_only`` (off limits, concerns, perception,
+  mindset): those rows are dropped before anything else, consent or not, since the
+  coachee was promised they stay between them and their coach
+  (:func:`drop_coachee_only`).
 * Free text only where the coachee's latest prep said yes to ``text_consent``;
   otherwise the value is empty and ``redacted_reason`` says why.
 * Names are also removed from the free text that may be shared, since notes naturally
@@ -30,6 +34,7 @@ import pandas as pd
 from widgets.analysis.sources import resolve_sources
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.item_types import FREE_TEXT_TYPES
+from widgets.instrument.visibility import COACHEE_ONLY
 from widgets.store.tables import read_table
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "registry_people",
     "name_pattern",
     "free_text_rows",
+    "drop_coachee_only",
     "apply_consent",
     "redact_free_text",
     "pseudonymise",
@@ -132,6 +138,25 @@ def _latest_consent(long: pd.DataFrame) -> dict[str, bool]:
         str(engagement): str(value).strip().lower() == "yes"
         for engagement, value in zip(latest["engagement_id"], latest["value"], strict=True)
     }
+
+
+def drop_coachee_only(long: pd.DataFrame, instrument: Instrument) -> tuple[pd.DataFrame, int]:
+    """The table without any row of an item whose visibility does not reach program data.
+
+    Dropped, not emptied: an empty value with a reason would still tell an analyst that
+    a coachee named off-limits topics or concerns. An item the instrument does not know
+    (an older version's) is kept to the usual free-text rules. Returns the table and
+    the number of rows dropped.
+    """
+    private = [e.item_id for e in instrument.codebook() if e.visibility == COACHEE_ONLY]
+    drop = np.isin(long["item_id"].astype(object).to_numpy(), private)
+    if not drop.any():
+        return long, 0
+    out = long.loc[~drop].reset_index(drop=True)
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].cat.remove_unused_categories()
+    return out, int(drop.sum())
 
 
 def free_text_rows(long: pd.DataFrame, instrument: Instrument) -> np.ndarray:

@@ -5,6 +5,11 @@ from the saved rows of an ended meeting) and returns HTML, so a redraw once a se
 a string compare in the browser, and tests read the figures without a page. The state
 is said in words as well as colour ("✓ On time"): the screen may be shared, seen from
 across a room, or read by someone who does not see colours.
+
+Because it may be shared, the screen never says what the coachee declined: a part left
+out (goal alignment without the coachee's agreement) is simply absent from the agenda
+and the timings, its minutes count as spare time without a word on where they came
+from, and the coach finds it in a collapsed, reason-free coach note under the agenda.
 """
 
 from __future__ import annotations
@@ -14,7 +19,14 @@ from collections.abc import Iterable, Mapping
 
 from widgets.apps.meeting.timer import MeetingTimer, format_seconds
 
-__all__ = ["MEETING_WORDS", "STATE_WORDS", "agenda_html", "clock_html", "timings_html"]
+__all__ = [
+    "MEETING_WORDS",
+    "STATE_WORDS",
+    "agenda_html",
+    "clock_html",
+    "coach_hint_html",
+    "timings_html",
+]
 
 STATE_WORDS = {
     "on_time": "✓ On time",
@@ -83,11 +95,8 @@ def _spare_text(timer: MeetingTimer) -> str:
     spare = timer.spare_seconds()
     if spare < 0:
         return f"Behind by {format_seconds(-spare)}: shorten a later part to finish on time"
-    text = f"Spare time in the meeting: {format_seconds(spare)}"
-    skipped = sum(s.budget_seconds for s in timer.sections if s.skipped)
-    if skipped:
-        text += f" (includes {format_seconds(skipped)} from the skipped part)"
-    return text
+    # A part left out adds to the spare time silently: naming it would tell the manager.
+    return f"Spare time in the meeting: {format_seconds(spare)}"
 
 
 def clock_html(
@@ -138,8 +147,33 @@ def clock_html(
     )
 
 
+def coach_hint_html(lines: Iterable[str]) -> str:
+    """A collapsed note for the coach's eyes on a screen the manager may see, or "".
+
+    Closed by default and worded without reasons or private text: opened by mistake, it
+    must still tell the manager nothing the coachee kept back.
+    """
+    shown = [f"<li>{html.escape(line)}</li>" for line in lines if line]
+    if not shown:
+        return ""
+    return (
+        "<details class='kit-coach-hint'><summary>Coach note</summary>"
+        f"<ul>{''.join(shown)}</ul></details>"
+    )
+
+
+def _left_out_note(timer: MeetingTimer) -> str:
+    left_out = [s for s in timer.sections if s.skipped]
+    if not left_out:
+        return ""
+    titles = ", ".join(s.title for s in left_out)
+    minutes = format_seconds(sum(s.budget_seconds for s in left_out))
+    return f"Left off the agenda: {titles} ({minutes} added to the spare time)."
+
+
 def agenda_html(timer: MeetingTimer, ended: Mapping[str, str] | None = None) -> str:
-    """Every part in order with its budget and what became of it (now, took, to come)."""
+    """The parts that run, in order, with their budget and what became of each (now,
+    took, to come); a part left out is absent, named only in the collapsed coach note."""
     items = []
     values = ended or {}
     for planned in timer.sections:
@@ -147,11 +181,8 @@ def agenda_html(timer: MeetingTimer, ended: Mapping[str, str] | None = None) -> 
             planned.budget_seconds if planned.skipped else timer.section_budget(planned.id)
         )
         if planned.skipped:
-            status = (
-                f"skipped: {html.escape(planned.skip_reason)}. Its {budget} go back to the pool."
-            )
-            cls = "skipped"
-        elif values:
+            continue
+        if values:
             actual = values.get(f"{planned.id}_seconds", "")
             status = f"took {format_seconds(float(actual))}" if actual else "not reached"
             cls = "done"
@@ -170,26 +201,25 @@ def agenda_html(timer: MeetingTimer, ended: Mapping[str, str] | None = None) -> 
             f"<span class='kit-agenda-budget'>{budget}</span> "
             f"<span class='kit-agenda-status'>{status}</span></li>"
         )
-    return f"<ol class='kit-agenda'>{''.join(items)}</ol>"
+    hint = coach_hint_html([_left_out_note(timer)])
+    return f"<ol class='kit-agenda'>{''.join(items)}</ol>{hint}"
 
 
 def timings_html(
     parts: Iterable[tuple[str, str]], values: Mapping[str, str], budget_seconds: int | None
 ) -> str:
-    """An ended meeting's table: each part's budget against what it took (or "skipped").
+    """An ended meeting's table: each part's budget against what it took.
 
     ``parts`` are (section id, title) of the parts that were planned; ``values`` the
-    saved rows.
+    saved rows. A part left out has no row: the table may be on the shared screen.
     """
     rows = []
     for part_id, title in parts:
+        if values.get(f"{part_id}_skipped") == "yes":
+            continue
         actual = values.get(f"{part_id}_seconds", "")
         budget = values.get(f"{part_id}_budget_seconds", "")
-        shown = (
-            "skipped"
-            if values.get(f"{part_id}_skipped") == "yes"
-            else (format_seconds(float(actual)) if actual else "—")
-        )
+        shown = format_seconds(float(actual)) if actual else "—"
         rows.append(
             f"<tr><td>{html.escape(title)}</td>"
             f"<td>{format_seconds(float(budget)) if budget else '—'}</td><td>{shown}</td></tr>"

@@ -2,40 +2,62 @@
 
 A second alignment meeting asks about progress and changes since the first; the coach
 asks better questions with the first meeting's words at hand. Only meeting 1's own
-notes and debrief 1's go-deeper decision are offered, never prep items: those are the
-coachee's, and the meeting screen may be shared.
+notes are offered, which the manager heard; never prep items or debrief answers: those
+are the coachee's, and the meeting screen may be shared. A line of those notes that
+shares a significant word with an off-limits topic is held back, and the panel says only
+how many, in a collapsed coach note.
 """
 
 from __future__ import annotations
 
 import html
 
+from widgets.apps.meeting.card import off_limits_screen
+from widgets.apps.meeting.clock_html import coach_hint_html
 from widgets.instrument.content import FollowupContext
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.rules import MEETING_FORM
+from widgets.instrument.screening import held_back_note
 from widgets.store.responses import ResponseStore
 
-__all__ = ["earlier_html", "earlier_notes"]
+__all__ = ["EarlierNotes", "earlier_html", "earlier_notes"]
+
+
+class EarlierNotes(dict[str, str]):
+    """Meeting 1's notes by item id, already screened, and how many lines of each were
+    held back (``held_back``) so the panel can tell the coach without quoting them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held_back: dict[str, int] = {}
+
 
 def earlier_notes(
     store: ResponseStore, instrument: Instrument, engagement_id: str
 ) -> dict[str, str]:
-    """Meeting 1's notes and debrief 1's answers (by their labels) named by the
-    instrument's ``followup_context`` (meeting.yaml), as saved."""
+    """Meeting 1's notes named by the instrument's ``followup_context`` (meeting.yaml), as
+    saved but screened against the engagement's off-limits topics; only items whose
+    visibility reaches the meeting, checked again here."""
     wanted = {i for ids in instrument.followup_context.prompts.values() for i in ids}
-    found: dict[str, str] = {}
+    meeting = instrument.form(MEETING_FORM)
+    found = EarlierNotes()
     first = store.latest(engagement_id, MEETING_FORM, 1)
-    if first is not None:
-        for item_id, value in first.values().items():
-            if item_id in wanted and value.strip():
-                found[item_id] = value
-    debrief = store.latest(engagement_id, "debrief", 1)
-    debrief_form = instrument.form("debrief")
-    if debrief is not None:
-        for item_id, value in debrief.values().items():
-            if item_id in wanted and value and debrief_form.has_item(item_id):
-                labels = {c.value: c.label for c in debrief_form.item(item_id).options()}
-                found[item_id] = labels.get(value, value)
+    if first is None:
+        return found
+    screen = off_limits_screen(store, engagement_id)
+    for item_id, value in first.values().items():
+        if not (
+            item_id in wanted
+            and value.strip()
+            and meeting.has_item(item_id)
+            and meeting.item(item_id).reaches("meeting")
+        ):
+            continue
+        kept, held = screen.screen(value)
+        if held:
+            found.held_back[item_id] = held
+        if kept:
+            found[item_id] = kept
     return found
 
 
@@ -51,4 +73,6 @@ def earlier_html(item_id: str, earlier: dict[str, str], context: FollowupContext
         if i in earlier
     ]
     body = f"<dl>{''.join(rows)}</dl>" if rows else "<p>Nothing saved from meeting 1 on this.</p>"
-    return f"<div class='kit-earlier-title'>From meeting 1</div>{body}"
+    held = getattr(earlier, "held_back", {})
+    hint = coach_hint_html([held_back_note(sum(held.get(i, 0) for i in ids))])
+    return f"<div class='kit-earlier-title'>From meeting 1</div>{body}{hint}"

@@ -15,8 +15,9 @@ someone decides it belongs here. What goes in:
 
 Left out on purpose, even though some were said in the room:
 
-* ``off_limits``, ``concerns``, ``concern_plan``, ``perception``, ``mindset``,
-  ``text_consent`` (private by nature, see ``NEVER_SHAREABLE``);
+* every item whose ``visibility`` does not reach the recap (checked at load): the
+  coachee-only ``off_limits``, ``concerns``, ``concern_plan``, ``perception``,
+  ``mindset``, and ``text_consent``, which only the program counts;
 * the deeper insights (``insights_*``), in particular ``insights_blindspot``: what the
   coachee does not see about themself is material for a coaching conversation, not for
   a page that may be forwarded; ``goals_notes`` likewise;
@@ -24,19 +25,20 @@ Left out on purpose, even though some were said in the room:
 * the debrief's pulse (``feeling``, ``feeling_note``) and what stood out to each of
   them (``stood_out_*``): the coachee's first reactions, said in confidence.
 
-As a last guard, a line that repeats an off-limits topic the coachee named in prep (any
-line of ``off_limits``, meeting 1 or 2) is held back and never offered. The coachee can
-then untick any offered line; only ticked lines reach the Markdown and HTML downloads
-and the copies kept under ``<root>/private/summaries/``.
+As a last guard, any line of an answer that shares a significant word with an off-limits
+topic the coachee named in prep (each line of ``off_limits``, meeting 1 or 2) is held
+back and never offered (:mod:`widgets.instrument.screening`); the coach is told how
+many. The coachee can then untick any offered line; only ticked lines reach the
+Markdown and HTML downloads and the copies kept under ``<root>/private/summaries/``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from widgets.instrument.instrument import Instrument
+from widgets.instrument.screening import OffLimitsScreen, topics
 from widgets.store.responses import ResponseStore
 
 __all__ = [
@@ -46,9 +48,6 @@ __all__ = [
     "off_limits_terms",
     "summary_lines",
 ]
-
-# An off-limits "topic" shorter than this would hold back lines for a common word.
-_MIN_TERM = 4
 
 
 @dataclass(frozen=True)
@@ -76,33 +75,25 @@ class SummarySources:
 
 
 def off_limits_terms(off_limits: Iterable[str]) -> tuple[str, ...]:
-    """Each topic the coachee named as off limits (one per line, or split by ';')."""
-    terms = []
-    for text in off_limits:
-        for part in re.split(r"[\n;]+", text or ""):
-            term = " ".join(part.split()).casefold()
-            if len(term) >= _MIN_TERM:
-                terms.append(term)
-    return tuple(dict.fromkeys(terms))
-
-
-def _mentions(text: str, terms: Iterable[str]) -> bool:
-    flat = " ".join(text.split()).casefold()
-    return any(term in flat for term in terms)
+    """Each topic the coachee named as off limits (one per line, or split by ';'), as
+    the significant words it is screened by, for messages and tests."""
+    return tuple(" ".join(sorted(words)) for words in topics(off_limits))
 
 
 def summary_lines(
     instrument: Instrument, meeting_number: int, sources: SummarySources
 ) -> tuple[tuple[SummaryLine, ...], int]:
-    """The lines a recap may offer, in order, and how many were held back as off limits.
+    """The lines a recap may offer, in order, and how many text lines were held back as
+    touching an off-limits topic (a held-back line of a longer answer leaves the rest).
 
     Which items, under which heading and lead-in, is the instrument's ``summary``
     (debrief.yaml): a ``several`` item gives one line per chosen value (key
     ``<item>-<value>``), a choice is shown by its ``says`` sentence or its label.
     """
     by_form = {"prep": sources.prep, "meeting": sources.meeting, "debrief": sources.debrief}
-    terms = off_limits_terms(sources.off_limits)
-    candidates: list[SummaryLine] = []
+    screen = OffLimitsScreen.from_answers(sources.off_limits)
+    offered: list[SummaryLine] = []
+    held_back = 0
     for heading, line in instrument.summary.lines():
         form = next(f for f in instrument.forms.values() if f.has_item(line.item))
         if meeting_number not in form.meetings_of(line.item):
@@ -113,15 +104,19 @@ def summary_lines(
         if item.type == "several":
             for chosen in filter(None, value.split(";")):
                 text = labels.get(chosen, chosen)
-                candidates.append(SummaryLine(f"{line.item}-{chosen}", heading, line.lead, text))
+                if screen.holds_back(text):
+                    held_back += 1
+                else:
+                    offered.append(SummaryLine(f"{line.item}-{chosen}", heading, line.lead, text))
             continue
         text = line.says.get(value, "") if line.says else labels.get(value, value)
         if not text and line.if_empty is not None:
             text = line.if_empty.says.get(answers.get(line.if_empty.item, ""), "")
+        text, held = screen.screen(text)
+        held_back += held
         if text:
-            candidates.append(SummaryLine(line.item, heading, line.lead, text))
-    offered = tuple(line for line in candidates if not _mentions(line.plain(), terms))
-    return offered, len(candidates) - len(offered)
+            offered.append(SummaryLine(line.item, heading, line.lead, text))
+    return tuple(offered), held_back
 
 
 def load_sources(store: ResponseStore, engagement_id: str, meeting_number: int) -> SummarySources:
