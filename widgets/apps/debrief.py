@@ -6,12 +6,12 @@ The clock (:mod:`widgets.apps.debrief_clock`) is a stored start time plus an inj
 ``clock()``, so a reload, a restarted kernel or a test with a fake clock all see the
 same time. The start time lives in the draft until Submit, which saves the answers with
 ``debrief_started_at``, ``debrief_ended_at`` and ``debrief_seconds``. After Submit the
-coachee's summary opens.
+coachee's summary opens at the top of the page, where the pair's eyes already are when
+they have just finished: the form they filled in moves below it.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -82,7 +82,7 @@ class DebriefApp:
             else None
         )
 
-        self.picker = EngagementPicker(self.registry)
+        self.picker = EngagementPicker(self.registry, choose=True, create=False)
         self.meeting_toggle = meeting_number_toggle("Debrief of the", "debrief")
         self.clock_html = w.HTML()
         self.clock_html.add_class("kit-debrief-clock")
@@ -111,10 +111,9 @@ class DebriefApp:
         actions = w.VBox([self.submit_button, self.submit_message, self.summary_button])
         actions.add_class("kit-actions")
         self.body = w.VBox(
-            [self.meeting_toggle, clock_bar, self.status, self.form_box, actions, self.summary_box],
+            [self.meeting_toggle, self.summary_box, clock_bar, self.status, self.form_box, actions],
             layout=w.Layout(display="none"),
         )
-        home = self.context.link("home.ipynb")
         self.widget = w.VBox(
             [
                 page_header(
@@ -122,10 +121,6 @@ class DebriefApp:
                     self.form.intro,
                     self.context,
                     on_data_changed=self.picker.refresh,
-                ),
-                w.HTML(
-                    f"<a class='kit-action-home kit-home-link' href='{html.escape(home)}'>"
-                    "← All engagements</a>"
                 ),
                 self.picker.widget,
                 self.body,
@@ -189,8 +184,8 @@ class DebriefApp:
                 self.view.set_values(draft[1].get(FORM, {}))
                 self.clock.restore(draft[1].get("clock"))
                 self._set_status(
-                    f"Restored the unsaved draft from {local_time(draft[0])}. "
-                    "Submit when ready; drafts are kept as you type."
+                    f"Restored what was typed here on {local_time(draft[0])}: not "
+                    "submitted yet. Submit when ready."
                 )
             elif saved is not None:
                 values = saved.values()
@@ -202,13 +197,12 @@ class DebriefApp:
                     }
                 )
                 self._set_status(
-                    f"Showing what was saved on {local_time(saved.recorded_at)} "
-                    f"(revision {saved.revision}). Change anything and submit again to "
-                    "correct it; earlier versions are kept.",
+                    f"Showing what was saved on {local_time(saved.recorded_at)}. Change "
+                    "anything and submit again; the earlier answers stay in the history.",
                     "ok",
                 )
             else:
-                self._set_status("Nothing saved yet. What you type is kept as a draft.")
+                self._set_status("Nothing saved yet. What you type is kept as you go.")
         finally:
             self._loading = False
         self.summary_button.layout.display = "" if saved is not None else "none"
@@ -249,9 +243,11 @@ class DebriefApp:
         try:
             stamp = self.drafts.save(self.engagement.engagement_id, self._draft_key(), data)
         except OSError as exc:
-            self._set_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
+            self._set_status(
+                f"Could not keep what was typed ({exc}). Keep this page open.", "error"
+            )
             return
-        self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
+        self._set_status(f"Kept as you type ({local_time(stamp)}). Not submitted yet.")
 
     # -- saving -------------------------------------------------------------------------
     def _timing_answers(self) -> list[Answer]:
@@ -284,6 +280,7 @@ class DebriefApp:
             )
             return False
         eid = self.engagement.engagement_id
+        earlier = self._saved() is not None
         was = (self.clock.started_at, self.clock.ended_at)
         try:
             saved = self.store.submit(
@@ -296,13 +293,16 @@ class DebriefApp:
         except StoreError as exc:
             self.clock.started_at, self.clock.ended_at = was  # keep the clock running
             self.submit_message.value = status_html(
-                f"Not saved: {exc} Your answers are still here and in the draft.", "error"
+                f"Not saved: {exc} Your answers are still here.", "error"
             )
             return False
         self.drafts.clear(eid, self._draft_key())
-        text = f"Saved on {local_time(saved.recorded_at)} (revision {saved.revision})."
-        if saved.revision > 1:
-            text += " This corrects the earlier version, which is kept in the history."
+        when = local_time(saved.recorded_at)
+        text = (
+            f"Saved your changes on {when}; the earlier answers stay in the history."
+            if earlier
+            else f"Saved on {when}."
+        )
         self.submit_message.value = status_html(text, "ok")
         self._set_status(text, "ok")
         self.refresh_clock()
