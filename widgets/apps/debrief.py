@@ -22,6 +22,7 @@ from widgets.apps.debrief_clock import Clock, DebriefClock, clock_stamp
 from widgets.apps.summary.view import SummaryView, build_summary_view
 from widgets.clock import local_time, utc_now
 from widgets.errors import StoreError
+from widgets.forms.fields import hook_class
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
 from widgets.instrument.derived_items import derived_meeting_items
@@ -29,6 +30,7 @@ from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
 from widgets.shell.context import app_context
+from widgets.shell.focus import PageFocus
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ticker import Ticker
@@ -108,6 +110,7 @@ class DebriefApp:
         self.summary_button.on_click(lambda _b: self.show_summary())
         self.summary_box = w.VBox()
         self.summary_box.add_class("kit-summary-box")
+        self.focus = PageFocus()
         actions = w.VBox([self.submit_button, self.submit_message, self.summary_button])
         actions.add_class("kit-actions")
         self.body = w.VBox(
@@ -124,6 +127,7 @@ class DebriefApp:
                 ),
                 self.picker.widget,
                 self.body,
+                self.focus,
             ]
         )
         self.widget.add_class("kit-app")
@@ -272,6 +276,7 @@ class DebriefApp:
             return False
         problems = self.view.validate()
         if problems:
+            self.focus.show("." + hook_class(FORM, next(iter(problems))))
             labels = [self.view.fields[item_id].label for item_id in problems]
             self.submit_message.value = status_html(
                 f"Not saved yet: {len(labels)} answer(s) need attention (marked in red): "
@@ -325,6 +330,7 @@ class DebriefApp:
             produced_on=self.today(),
         )
         self.summary_box.children = (self.summary.widget,)
+        self.focus.show(".kit-summary")
         return self.summary
 
     def _set_status(self, text: str, kind: str = "") -> None:

@@ -151,17 +151,29 @@ class HomeApp:
         self.picker.on_pick(self._created)
 
         self.search = w.Text(
-            placeholder="Search: first name, program, cohort or ID",
+            description="Search",
+            style={"description_width": "initial"},
+            placeholder="first name, program, cohort or ID",
             continuous_update=True,
             layout=w.Layout(width="320px"),
         )
         self.search.add_class("kit-home-search")
+        # Labelled, not only self-describing by their first option: a screen reader
+        # announces a select by its label.
         self.program = w.Dropdown(
-            options=[("All programs", _ALL)], value=_ALL, layout=w.Layout(width="200px")
+            description="Filter by program",
+            options=[("All programs", _ALL)],
+            value=_ALL,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
         )
         self.program.add_class("kit-home-program")
         self.cohort = w.Dropdown(
-            options=[("All cohorts", _ALL)], value=_ALL, layout=w.Layout(width="160px")
+            description="Filter by cohort",
+            options=[("All cohorts", _ALL)],
+            value=_ALL,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
         )
         self.cohort.add_class("kit-home-cohort")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")

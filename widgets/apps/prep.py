@@ -24,7 +24,7 @@ from widgets.apps.timing import (
 )
 from widgets.clock import local_time
 from widgets.errors import StoreError
-from widgets.forms.fields import DateField
+from widgets.forms.fields import DateField, hook_class
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
 from widgets.instrument.instrument import Instrument
@@ -32,6 +32,7 @@ from widgets.instrument.rules import MEETING_DATE_ROLE
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
 from widgets.shell.context import app_context
+from widgets.shell.focus import PageFocus
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ui_text import status_html
@@ -83,6 +84,7 @@ class PrepApp:
         self.submit_message.add_class("kit-submit-message")
         self.next_step = w.HTML()
         self.next_step.add_class("kit-next-step")
+        self.focus = PageFocus()
         self.forms_box = w.VBox()
         self.body = w.VBox(
             [
@@ -114,6 +116,7 @@ class PrepApp:
                 self.settings_message,
                 self.picker.widget,
                 self.body,
+                self.focus,
             ]
         )
         self.widget.add_class("kit-app")
@@ -259,11 +262,11 @@ class PrepApp:
             form_id: view.validate(extra if form_id == "checklist" else None)
             for form_id, view in self.views.items()
         }
-        labels = [
-            self.views[form_id].fields[item_id].label
-            for form_id, found in problems.items()
-            for item_id in found
-        ]
+        invalid = [(form_id, item_id) for form_id, found in problems.items() for item_id in found]
+        labels = [self.views[form_id].fields[item_id].label for form_id, item_id in invalid]
+        if invalid:
+            # The message beside the first field to fix, and the cursor in it.
+            self.focus.show("." + hook_class(*invalid[0]))
         if labels:
             shown = "; ".join(labels[:4]) + (
                 f"; and {len(labels) - 4} more" if len(labels) > 4 else ""
