@@ -107,10 +107,9 @@ def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_pa
     page.locator(".kit-engagement-cohort input").fill("Journey")
     page.locator(".kit-engagement-start_date input").fill(started.isoformat())
     page.locator(".kit-action-create-engagement").click()
-    expect(page.locator(".kit-picker-message")).to_contain_text("Created engagement")
-    eid = re.search(r"e-[0-9a-f]{12}", page.locator(".kit-picker-message").inner_text())
-    assert eid
-    eid_text = eid.group(0)
+    expect(page.locator(".kit-picker-message")).to_contain_text("Created an engagement for Hana.")
+    eid_text = page.locator(".kit-home-row", has_text="Hana").get_attribute("data-engagement")
+    assert eid_text and re.fullmatch(r"e-[0-9a-f]{12}", eid_text)
     expect(row(page, eid_text).locator(".kit-step-checklist")).to_contain_text("not started")
     expect(row(page, eid_text)).to_contain_text("Hana")
 
@@ -144,7 +143,7 @@ def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_pa
     page.locator(".kit-meeting-strengths_superpower textarea").fill("SUPERPOWER seeing patterns")
     page.locator(".kit-action-next").click()
     page.locator(".kit-meeting-insights_blindspot textarea").fill("BLINDSPOT undersells own work")
-    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
     page.locator(".kit-action-end").click()
     page.locator(".kit-action-confirm-end").click()
 
@@ -170,7 +169,7 @@ def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_pa
     open_home(page, voila_server)
     done = row(page, eid_text)
     for step in ("checklist", "prep", "meeting-1", "debrief-1"):
-        expect(done.locator(f".kit-step-{step}")).to_contain_text("done (rev 1)")
+        expect(done.locator(f".kit-step-{step} .kit-step-state")).to_have_text("done")
     expect(done.locator(".kit-step-prep-2")).to_contain_text("not started")
     expect(done.locator(".kit-home-timing")).to_contain_text("Meeting 1 held")
     expect(done.locator(".kit-home-timing")).to_contain_text("month 2, in the window")
@@ -233,8 +232,8 @@ def test_second_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_p
     page.locator(".kit-home-search input").fill("idris")
     expect(page.locator(".kit-home-row")).to_have_count(1)
     found = row(page, eid)
-    expect(found.locator(".kit-step-prep-2")).to_contain_text("done (rev 1)")
-    expect(found.locator(".kit-step-meeting-2")).to_contain_text("done (rev 1)")
-    expect(found.locator(".kit-step-debrief-2")).to_contain_text("done (rev 1)")
+    expect(found.locator(".kit-step-prep-2 .kit-step-state")).to_have_text("done")
+    expect(found.locator(".kit-step-meeting-2 .kit-step-state")).to_have_text("done")
+    expect(found.locator(".kit-step-debrief-2 .kit-step-state")).to_have_text("done")
     expect(found.locator(".kit-step-debrief-1")).to_contain_text("not started")
     expect(found.locator(".kit-action-open-summary-2")).to_be_visible()

@@ -125,7 +125,7 @@ def test_a_whole_first_meeting(kit_page: Page, voila_server: VoilaServer):
     page.locator(".kit-meeting-strengths_best-tip-toggle").click()
     expect(tip).to_be_visible()
     page.locator(".kit-meeting-strengths_superpower_asked input").check()
-    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
 
     # A reload mid-meeting: same part, same notes, the clock carries on.
     page.reload()
@@ -284,7 +284,7 @@ def test_on_a_laptop_the_bar_stays_in_view_while_notes_are_typed(
     assert page.evaluate("document.querySelector('.lm-BoxPanel-child').scrollTop") > 0
     assert in_viewport(page, bar)
     assert in_viewport(page, ".kit-action-next")
-    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
 
 
 def test_end_asks_first_a_part_can_be_extended_and_the_end_leads_to_the_debrief(

@@ -48,7 +48,7 @@ def test_two_tabs_on_one_meeting_never_overwrite_or_resurrect(
     expect(tab_b.locator(".kit-status")).to_contain_text("Restored the meeting in progress")
 
     tab_a.locator(".kit-meeting-strengths_best textarea").fill("Noted in A")
-    expect(tab_a.locator(".kit-status")).to_contain_text("Draft saved")
+    expect(tab_a.locator(".kit-status")).to_contain_text("Kept as you type")
     stale = tab_b.locator(".kit-stale-notice")
     expect(stale).to_be_visible(timeout=10_000)
     expect(stale).to_contain_text("changed in another tab or window")
@@ -58,7 +58,7 @@ def test_two_tabs_on_one_meeting_never_overwrite_or_resurrect(
     expect(stale).to_be_hidden()
     expect(tab_b.locator(".kit-meeting-strengths_best textarea")).to_have_value("Noted in A")
     tab_b.locator(".kit-meeting-strengths_impact textarea").fill("Noted in B")
-    expect(tab_b.locator(".kit-status")).to_contain_text("Draft saved")
+    expect(tab_b.locator(".kit-status")).to_contain_text("Kept as you type")
     expect(tab_a.locator(".kit-stale-notice")).to_contain_text("another tab", timeout=10_000)
     expect(tab_a.locator(".kit-meeting-strengths_best textarea")).to_have_value("Noted in A")
     expect(tab_a.locator(".kit-meeting-strengths_best textarea")).to_be_disabled()
@@ -100,7 +100,7 @@ def test_a_killed_kernel_is_said_within_five_seconds_and_typing_is_offered_back(
     page.locator(".kit-action-next").click()
     notes = page.locator(".kit-meeting-strengths_best textarea")
     notes.fill("Saved before the kill")
-    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
     lost = page.locator(".kit-connection-lost")
     expect(lost).to_be_hidden()
 
@@ -117,7 +117,7 @@ def test_a_killed_kernel_is_said_within_five_seconds_and_typing_is_offered_back(
     offer.locator(".kit-action-restore-typed").click()
     expect(notes).to_have_value("Saved before the kill, and typed after it")
     expect(offer).to_be_hidden()
-    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
     draft = DraftStore(voila_server.exports).load(eid, "meeting-1")
     assert draft is not None
     assert draft[1]["notes"]["strengths_best"] == "Saved before the kill, and typed after it"

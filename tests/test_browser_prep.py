@@ -15,21 +15,27 @@ pytestmark = pytest.mark.browser
 
 def open_prep(page: Page, server: VoilaServer, query: str = "") -> None:
     page.goto(f"{server.url}/voila/render/prep.ipynb{query}")
-    expect(page.locator(".kit-engagement-picker select")).to_be_visible(timeout=60_000)
+    expect(page.locator(".kit-app")).to_be_visible(timeout=60_000)
 
 
-def create_engagement(page: Page, first_name: str) -> str:
+def create_engagement(page: Page, server: VoilaServer, first_name: str, query: str = "") -> str:
+    """Create it where coaches do (home), then open its prep from the new row's link."""
+    page.goto(f"{server.url}/voila/render/home.ipynb{query}")
     page.locator(".kit-engagement-first_name input").fill(first_name)
     page.locator(".kit-engagement-coach input").fill("Coach Kim")
     page.locator(".kit-engagement-program input").fill("Leaders 2026")
     page.locator(".kit-engagement-cohort input").fill("B")
     page.locator(".kit-engagement-start_date input").fill("2026-09-01")
     page.locator(".kit-action-create-engagement").click()
-    expect(page.locator(".kit-picker-message")).to_contain_text("Created engagement")
-    text = page.locator(".kit-picker-message").inner_text()
-    match = re.search(r"e-[0-9a-f]{12}", text)
-    assert match, text
-    return match.group(0)
+    expect(page.locator(".kit-picker-message")).to_contain_text(
+        f"Created an engagement for {first_name}."
+    )
+    row = page.locator(".kit-home-row", has_text=first_name)
+    engagement_id = row.get_attribute("data-engagement")
+    assert engagement_id and re.fullmatch(r"e-[0-9a-f]{12}", engagement_id)
+    row.locator(".kit-action-open-prep").click()
+    expect(page.locator(".kit-open-engagement")).to_contain_text(first_name, timeout=60_000)
+    return engagement_id
 
 
 def pick_engagement(page: Page, engagement_id: str) -> None:
@@ -46,8 +52,10 @@ def rows_for(server: VoilaServer, engagement_id: str) -> list[dict[str, str]]:
 
 def test_coach_fills_submits_and_finds_it_after_a_reload(kit_page: Page, voila_server: VoilaServer):
     page = kit_page
-    open_prep(page, voila_server)
-    eid = create_engagement(page, "Noor")
+    eid = create_engagement(page, voila_server, "Noor")
+    # Prep chooses; only home creates, and the chooser folds away once one is open.
+    expect(page.locator(".kit-engagement-first_name")).to_have_count(0)
+    expect(page.locator(".kit-engagement-picker select")).to_be_hidden()
 
     success = page.locator(".kit-prep-success textarea")
     expect(success).to_be_visible()
@@ -75,7 +83,7 @@ def test_coach_fills_submits_and_finds_it_after_a_reload(kit_page: Page, voila_s
     expect(page.locator(".kit-message-prep-asks")).to_be_hidden()
     page.locator(".kit-action-submit").click()
     expect(page.locator(".kit-submit-message")).to_contain_text("Saved on")
-    expect(page.locator(".kit-submit-message")).to_contain_text("revision 1")
+    expect(page.locator(".kit-submit-message")).not_to_contain_text("correct")
 
     saved = {(r["form"], r["item_id"]): r["value"] for r in rows_for(voila_server, eid)}
     assert saved[("prep", "success")] == 'Clarity on priorities, "really", 👍 and مرحبا'
@@ -90,14 +98,14 @@ def test_coach_fills_submits_and_finds_it_after_a_reload(kit_page: Page, voila_s
     expect(page.locator(".kit-prep-success textarea")).to_have_value(
         'Clarity on priorities, "really", 👍 and مرحبا'
     )
-    expect(page.locator(".kit-status")).to_contain_text("revision 1")
+    expect(page.locator(".kit-status")).to_contain_text("Showing what was saved on")
     expect(page.locator(".kit-prep-asks-support input")).to_be_checked()
 
     # A correction is a second revision; the first stays in the history.
     page.locator(".kit-prep-success textarea").fill("Corrected outcome")
-    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
     page.locator(".kit-action-submit").click()
-    expect(page.locator(".kit-submit-message")).to_contain_text("revision 2")
+    expect(page.locator(".kit-submit-message")).to_contain_text("Saved your changes")
     prep_rows = [r for r in rows_for(voila_server, eid) if r["item_id"] == "success"]
     assert [(r["revision"], r["value"]) for r in prep_rows][-1] == ("2", "Corrected outcome")
     assert len(prep_rows) == 2
@@ -105,15 +113,14 @@ def test_coach_fills_submits_and_finds_it_after_a_reload(kit_page: Page, voila_s
 
 def test_unsaved_draft_comes_back_after_a_reload(kit_page: Page, voila_server: VoilaServer):
     page = kit_page
-    open_prep(page, voila_server)
-    eid = create_engagement(page, "Tomás")
+    eid = create_engagement(page, voila_server, "Tomás")
     page.locator(".kit-prep-mindset textarea").fill("Curious, not defensive")
-    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
-    page.reload()
+    expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
+    open_prep(page, voila_server)
     expect(page.locator(".kit-engagement-picker select")).to_be_visible(timeout=60_000)
     pick_engagement(page, eid)
     expect(page.locator(".kit-prep-mindset textarea")).to_have_value("Curious, not defensive")
-    expect(page.locator(".kit-status")).to_contain_text("Restored the unsaved draft")
+    expect(page.locator(".kit-status")).to_contain_text("Restored what was typed here")
     saved_file = voila_server.exports / "responses.csv"
     assert not saved_file.exists() or not rows_for(voila_server, eid)
 

@@ -28,15 +28,14 @@ def test_training_mode_saves_only_to_its_own_folder_and_resets(
 ):
     page = kit_page
     training = Path(os.environ["ALIGNMENT_KIT_TRAINING_DIR"])
-    open_prep(page, voila_server)  # a real page first, so real data exists to protect
-    create_engagement(page, "Real Coachee")
+    # A real engagement first, so real data exists to protect.
+    create_engagement(page, voila_server, "Real Coachee")
     real_before = tree_digest(voila_server.exports)
 
-    open_prep(page, voila_server, "?training=1")
+    create_engagement(page, voila_server, "Practice Pat", "?training=1")
     expect(page.locator(".kit-training-banner")).to_contain_text("nothing here is saved")
-    create_engagement(page, "Practice Pat")
     page.locator(".kit-prep-success textarea").fill("A made-up outcome")
-    expect(page.locator(".kit-status")).to_contain_text("Draft saved")
+    expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
     page.locator(".kit-checklist-meeting_date input").fill("2026-10-14")
     page.locator(".kit-prep-asks-feedback input").check()
     page.locator(".kit-prep-opening_lead").get_by_text("The coach opens and facilitates").click()

@@ -118,7 +118,7 @@ def test_the_first_answer_starts_the_clock(exports: Path, clock: FakeClock, eid:
     clock.advance(seconds=30)
     app.view.fields["feeling"].set_value("3")
     assert app.clock.started_at == T0 + timedelta(seconds=30)
-    assert "Draft saved" in app.status.value
+    assert "Kept as you type" in app.status.value
 
 
 def test_draft_answers_come_back_after_a_reload(exports: Path, clock: FakeClock, eid: str):
@@ -126,7 +126,7 @@ def test_draft_answers_come_back_after_a_reload(exports: Path, clock: FakeClock,
     app.view.fields["stood_out_coachee"].set_value("How calm my manager was")
     reopened = new_app(exports, clock, engagement=eid)
     assert reopened.view.fields["stood_out_coachee"].value() == "How calm my manager was"
-    assert "Restored the unsaved draft" in reopened.status.value
+    assert "Restored what was typed here" in reopened.status.value
     assert not (exports / "responses.csv").exists()
 
 
@@ -169,7 +169,9 @@ def test_submit_saves_answers_and_the_clock_then_opens_the_summary(
     fill_required(app)
     app.view.fields["stood_out_coachee"].set_value("Private first reaction")
     assert app.submit() is True
-    assert "Saved on" in app.submit_message.value and "revision 1" in app.submit_message.value
+    assert "Saved on" in app.submit_message.value
+    for word in ("correct", "revision", "earlier", "draft"):
+        assert word not in app.submit_message.value.lower()
     saved = ResponseStore(exports).latest(eid, "debrief", 1)
     assert saved is not None
     values = saved.values()
@@ -182,8 +184,12 @@ def test_submit_saves_answers_and_the_clock_then_opens_the_summary(
     assert types["debrief_started_at"] == ("debrief", "timestamp")
     assert DraftStore(exports).load(eid, "debrief-1") is None
     assert "Took" in app.clock_html.value and "12:05" in app.clock_html.value
-    # The summary follows, and a private reaction is not in it.
+    # The summary follows, first on the page (above the form), and a private reaction
+    # is not in it.
     assert app.summary is not None
+    body = app.body.children
+    assert body.index(app.summary_box) < body.index(app.form_box)
+    assert app.summary_box.children == (app.summary.widget,)
     assert "Delegation first" in app.summary.markdown()
     assert "Private first reaction" not in app.summary.markdown()
 
@@ -196,12 +202,12 @@ def test_a_correction_keeps_the_original_timing(exports: Path, clock: FakeClock,
     assert app.submit()
     clock.advance(days=1)
     reopened = new_app(exports, clock, engagement=eid)
-    assert "revision 1" in reopened.status.value
+    assert "Showing what was saved on" in reopened.status.value
     assert reopened.view.fields["priorities_note"].value() == "Delegation first"
     assert "Took" in reopened.clock_html.value
     reopened.view.fields["priorities_note"].set_value("Delegation, then visibility")
     assert reopened.submit()
-    assert "revision 2" in reopened.submit_message.value
+    assert "Saved your changes" in reopened.submit_message.value
     latest = ResponseStore(exports).latest(eid, "debrief", 1)
     assert latest is not None and latest.revision == 2
     assert latest.values()["debrief_seconds"] == str(14 * 60)

@@ -69,14 +69,17 @@ def test_creating_an_engagement_here_adds_its_row(exports: Path):
     inputs["start_date"].value = date(2026, 9, 1)
     app.search.value = "nobody"
     app.picker.create_button.click()
-    assert "Created engagement" in app.picker.message.value
+    assert "Created an engagement for Amira." in app.picker.message.value
     (eid,) = shown_ids(app)
+    assert eid not in app.picker.message.value  # an ID means nothing to a coachee
     assert app.search.value == ""
     row = row_of(app, eid)
     assert "Amira" in row and "Leaders 2026 · B" in row
+    shown = re.sub(r"<[^>]+>", " ", row)  # what is read on screen, links' targets aside
+    assert eid not in shown
     assert "not started" in cell(row, "checklist")
     assert "kit-step-next" in cell(row, "checklist")
-    assert app.picker.dropdown.layout.display == "none"
+    assert app.picker.dropdown not in app.picker.chooser.children  # home creates only
 
 
 def test_create_refuses_missing_fields_and_adds_nothing(exports: Path):
@@ -126,12 +129,13 @@ def test_statuses_drafts_revisions_timing_and_summary_link(exports: Path):
     DraftStore(exports).save(eid, "debrief-2", {"debrief": {"feeling": "3"}})
     app = HomeApp(root=exports)
     row = row_of(app, eid)
-    assert "done (rev 1)" in cell(row, "checklist")
-    assert "done (rev 2)" in cell(row, "prep")
-    assert "done (rev 1)" in cell(row, "meeting-1")
+    assert ">done<" in cell(row, "checklist")
+    assert ">done<" in cell(row, "prep")
+    assert ">done<" in cell(row, "meeting-1")
+    assert "rev" not in row
     assert "kit-action-open-summary-1" in cell(row, "debrief-1")
     assert "not started" in cell(row, "prep-2") and "kit-step-next" in cell(row, "prep-2")
-    assert "draft" in cell(row, "debrief-2")
+    assert "in progress" in cell(row, "debrief-2")
     assert "kit-timing-late" in row and "later than the window" in row
     assert "Meeting 1 planned 10 Dec 2026" in row
     # What the coachee said never reaches a screen that may be shared.
@@ -184,7 +188,7 @@ def test_refresh_picks_up_work_saved_in_another_tab(exports: Path):
     assert "not started" in cell(row_of(app, eid.engagement_id), "debrief-1")
     save(exports, eid.engagement_id, "debrief", go_deeper="no")
     app.refresh_button.click()
-    assert "done (rev 1)" in cell(row_of(app, eid.engagement_id), "debrief-1")
+    assert ">done<" in cell(row_of(app, eid.engagement_id), "debrief-1")
 
 
 def test_a_broken_program_window_is_reported_and_the_default_used(exports: Path):

@@ -45,13 +45,16 @@ def test_nothing_saved_and_no_draft_is_not_started():
 
 def test_submitted_forms_are_done_with_their_latest_revision():
     submitted = {("checklist", 1): 1, ("prep", 1): 3, ("meeting", 1): 1, ("debrief", 2): 2}
-    found = states(step_statuses(submitted, {}))
-    assert found["checklist"] == "done (rev 1)"
-    assert found["prep"] == "done (rev 3)"
-    assert found["meeting-1"] == "done (rev 1)"
+    statuses = step_statuses(submitted, {})
+    found = states(statuses)
+    assert found["checklist"] == found["prep"] == found["meeting-1"] == "done"
     assert found["debrief-1"] == "not started"
     assert found["prep-2"] == "not started"
-    assert found["debrief-2"] == "done (rev 2)"
+    assert found["debrief-2"] == "done"
+    revisions = {s.step.key: s.revision for s in statuses}
+    assert (revisions["prep"], revisions["debrief-2"], revisions["checklist"]) == (3, 2, 1)
+    # Revision numbers are storage detail: never part of what the coach reads.
+    assert not any("rev" in label for label in found.values())
 
 
 def test_prep_draft_counts_for_each_form_it_holds_typed_answers_for():
@@ -64,17 +67,17 @@ def test_prep_draft_counts_for_each_form_it_holds_typed_answers_for():
     }
     found = step_statuses({}, draft)
     assert states(found)["checklist"] == "not started"
-    assert states(found)["prep"] == "draft"
+    assert states(found)["prep"] == "in progress"
     assert found[1].state == DRAFT and found[1].has_draft
     draft["prep-1"]["checklist"]["success_defined"] = "yes"
-    assert states(step_statuses({}, draft))["checklist"] == "draft"
+    assert states(step_statuses({}, draft))["checklist"] == "in progress"
 
 
 def test_a_draft_beside_a_saved_revision_is_a_correction_in_progress():
     found = step_statuses({("debrief", 1): 1}, {"debrief-1": {"debrief": {"feeling": "4"}}})
     debrief = next(s for s in found if s.step.key == "debrief-1")
     assert debrief.state == DONE and debrief.revision == 1 and debrief.has_draft
-    assert debrief.label == "done (rev 1) + draft"
+    assert debrief.label == "done, changes not submitted"
 
 
 def test_drafts_of_another_meeting_or_an_unknown_shape():
@@ -83,7 +86,7 @@ def test_drafts_of_another_meeting_or_an_unknown_shape():
     )
     # The live meeting may keep its own draft shape: anything typed counts.
     found = states(step_statuses({}, {"meeting-1": {"notes": {"strengths_best": "x"}}}))
-    assert found["meeting-1"] == "draft"
+    assert found["meeting-1"] == "in progress"
     assert found["meeting-2"] == "not started"
 
 
@@ -146,9 +149,9 @@ def test_engagement_status_from_the_store_and_drafts(exports: Path):
     drafts.clear(eid, "prep-1")
     _submit(store, eid, "meeting", 1, meeting_started_at="2026-10-20T09:00:00+00:00")
     status = engagement_status(amira, store, drafts)
-    assert status.step("checklist").label == "done (rev 1)"
-    assert status.step("prep").label == "done (rev 2)"
-    assert status.step("meeting-1").label == "done (rev 1)"
+    assert status.step("checklist").label == "done"
+    assert status.step("prep").label == "done" and status.step("prep").revision == 2
+    assert status.step("meeting-1").label == "done"
     assert status.meeting_held and status.meeting_date == date(2026, 10, 20)
     assert status.timing is not None and status.timing.status == "in_window"
     assert status.next_step is not None and status.next_step.step.key == "debrief-1"

@@ -21,13 +21,16 @@ def new_app(root: Path, **params: str) -> PrepApp:
 
 
 def create_engagement(app: PrepApp, first_name: str = "Amira") -> str:
-    inputs = app.picker.inputs
-    inputs["first_name"].value = first_name
-    inputs["coach"].value = "Coach Kim"
-    inputs["program"].value = "Leaders 2026"
-    inputs["cohort"].value = "B"
-    inputs["start_date"].value = START
-    app.picker.create_button.click()
+    """Created where coaches create them (home), then chosen in the prep's picker."""
+    engagement = EngagementRegistry(app.root).create(
+        first_name=first_name,
+        coach="Coach Kim",
+        program="Leaders 2026",
+        cohort="B",
+        start_date=START,
+    )
+    app.picker.refresh()
+    app.picker.dropdown.value = engagement.engagement_id
     assert app.engagement is not None, app.picker.message.value
     return app.engagement.engagement_id
 
@@ -171,12 +174,12 @@ def test_draft_survives_a_reload_or_kernel_restart(exports: Path):
     eid = create_engagement(app)
     app.views["prep"].fields["success"].set_value("Half-typed thought")
     app.views["prep"].fields["asks"].set_value("feedback")
-    assert "Draft saved" in app.status.value
+    assert "Kept as you type" in app.status.value and "draft" not in app.status.value
     del app
     reopened = new_app(exports, engagement=eid)  # a fresh kernel opening the same link
     assert reopened.views["prep"].fields["success"].value() == "Half-typed thought"
     assert reopened.views["prep"].fields["asks"].value() == "feedback"
-    assert "Restored the unsaved draft" in reopened.status.value
+    assert "Restored what was typed here" in reopened.status.value
     assert not (exports / "responses.csv").exists()
 
 
@@ -185,12 +188,17 @@ def test_reopening_shows_saved_answers_and_a_correction_is_a_new_revision(export
     eid = create_engagement(app)
     fill_required(app)
     assert app.submit()
+    # The first save is just a save: nothing about corrections or revision numbers.
+    assert "Saved on" in app.submit_message.value
+    for word in ("correct", "revision", "earlier", "draft"):
+        assert word not in app.submit_message.value.lower()
     reopened = new_app(exports, engagement=eid)
     assert reopened.views["prep"].fields["opening_lead"].value() == "coachee"
-    assert "revision 1" in reopened.status.value
+    assert "Showing what was saved on" in reopened.status.value
+    assert "revision" not in reopened.status.value
     reopened.views["prep"].fields["opening_lead"].set_value("coach")
     assert reopened.submit()
-    assert "revision 2" in reopened.submit_message.value
+    assert "Saved your changes" in reopened.submit_message.value
     store = ResponseStore(exports)
     latest = store.latest(eid, "prep", 1)
     assert latest is not None and latest.revision == 2
@@ -225,11 +233,42 @@ def test_a_well_formed_but_unknown_engagement_id_is_refused(exports: Path):
     assert "No engagement e-000000000000" in app.picker.message.value
 
 
-def test_new_engagement_needs_a_name_and_start_date_and_keeps_what_was_typed(exports: Path):
+def test_prep_chooses_an_engagement_and_creates_none(exports: Path):
+    """Home creates engagements; here the chooser alone, folded away once one is open."""
     app = new_app(exports)
-    app.picker.inputs["coach"].value = "Coach Kim"
-    app.picker.create_button.click()
-    assert "first name: required" in app.picker.message.value
-    assert "start date: required" in app.picker.message.value
-    assert app.picker.inputs["coach"].value == "Coach Kim"
-    assert EngagementRegistry(exports).all() == []
+    assert app.picker.chooser.children == (app.picker.dropdown,)
+    assert app.picker.opened_bar.layout.display == "none"
+    create_engagement(app, "Noor")
+    assert app.picker.chooser.layout.display == "none"
+    assert app.picker.opened_bar.layout.display == ""
+    assert "Noor" in app.picker.opened.value and "Leaders 2026 · B" in app.picker.opened.value
+    assert app.engagement is not None
+    assert app.engagement.engagement_id not in app.picker.opened.value
+    app.picker.change_button.click()
+    assert app.engagement is None and app.picker.chooser.layout.display == ""
+
+
+def test_submit_offers_the_meeting_as_the_next_step(exports: Path):
+    app = new_app(exports, meeting="2")
+    eid = create_engagement(app)
+    assert app.next_step.value == ""
+    fill_required(app)
+    assert app.submit()
+    assert "Next: the meeting" in app.next_step.value
+    assert f"href='meeting.ipynb?engagement={eid}&amp;meeting=2'" in app.next_step.value
+    assert "Copy the link" in app.next_step.value
+
+
+def test_the_second_meeting_is_not_judged_by_the_first_meetings_window(exports: Path):
+    app = new_app(exports, meeting="2")
+    create_engagement(app)
+    app.views["checklist"].fields["meeting_date"].set_value("2027-03-10")  # month 7
+    assert app.timing.value == ""  # no window for meeting 2 by default: neither early nor late
+    app.views["checklist"].fields["meeting_date"].set_value("2026-08-01")
+    assert "before the engagement started" in app.timing.value
+    (exports / "program.yaml").write_text(
+        "second_meeting_window: {first_month: 4, last_month: 6}\n", encoding="utf-8"
+    )
+    later = new_app(exports, meeting="2", engagement=app.engagement.engagement_id)
+    later.views["checklist"].fields["meeting_date"].set_value("2027-03-10")
+    assert "later than the recommended months 4 to 6" in later.timing.value

@@ -88,3 +88,17 @@ def test_voila_json_keeps_coaches_safe():
     assert config["Voila"]["ip"] == "127.0.0.1"
     # XSRF protection stays on: the kit's page handler makes the closing tab's beacon pass it.
     assert "disable_check_xsrf" not in json.dumps(config)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_page_opens_on_the_kits_own_loading_screen(
+    voila_server: VoilaServer, notebook: str
+):
+    """What the first paint shows: the kit's name and which page is opening, never
+    Voila's cell counter."""
+    _status, body = voila_server.get(f"/voila/render/{notebook}")
+    loading = body[body.index("id=\"loading\"") : body.index("id=\"rendered_cells\"")]
+    assert "Alignment Meeting Kit" in loading
+    assert f"Opening {TAB_TITLES[notebook]}…" in loading
+    assert "Executing" not in body
+    assert "Running " not in loading

@@ -32,7 +32,7 @@ from widgets.analysis.wide_table import wide_sessions
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, load_window
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
-from widgets.shell.chrome import page_header
+from widgets.shell.chrome import home_link, page_header
 from widgets.shell.context import app_context
 
 __all__ = ["AnalysisData", "load_analysis_data", "build_analysis_app", "AnalysisApp"]
@@ -203,4 +203,6 @@ def build_analysis_app(
             "Program analysis", "Made-up engagements from the training folder.", context
         )
         app.children = (header, *app.children[1:])
+    else:
+        app.children = (home_link(context), *app.children)
     return app

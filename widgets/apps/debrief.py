@@ -6,12 +6,12 @@ The clock (:mod:`widgets.apps.debrief_clock`) is a stored start time plus an inj
 ``clock()``, so a reload, a restarted kernel or a test with a fake clock all see the
 same time. The start time lives in the draft until Submit, which saves the answers with
 ``debrief_started_at``, ``debrief_ended_at`` and ``debrief_seconds``. After Submit the
-coachee's summary opens.
+coachee's summary opens at the top of the page, where the pair's eyes already are when
+they have just finished: the form they filled in moves below it.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -22,6 +22,7 @@ from widgets.apps.debrief_clock import Clock, DebriefClock, clock_stamp
 from widgets.apps.summary.view import SummaryView, build_summary_view
 from widgets.clock import local_time, utc_now
 from widgets.errors import StoreError
+from widgets.forms.fields import hook_class
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
 from widgets.instrument.derived_items import derived_meeting_items
@@ -30,6 +31,7 @@ from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
 from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import app_context
+from widgets.shell.focus import PageFocus
 from widgets.shell.form_writer import FormWriter
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
@@ -87,7 +89,7 @@ class DebriefApp:
             else None
         )
 
-        self.picker = EngagementPicker(self.registry)
+        self.picker = EngagementPicker(self.registry, choose=True, create=False)
         self.meeting_toggle = meeting_number_toggle("Debrief of the", "debrief")
         self.clock_html = w.HTML()
         self.clock_html.add_class("kit-debrief-clock")
@@ -113,13 +115,13 @@ class DebriefApp:
         self.summary_button.on_click(lambda _b: self.show_summary())
         self.summary_box = w.VBox()
         self.summary_box.add_class("kit-summary-box")
+        self.focus = PageFocus()
         actions = w.VBox([self.submit_button, self.submit_message, self.summary_button])
         actions.add_class("kit-actions")
         self.body = w.VBox(
-            [self.meeting_toggle, clock_bar, self.status, self.form_box, actions, self.summary_box],
+            [self.meeting_toggle, self.summary_box, clock_bar, self.status, self.form_box, actions],
             layout=w.Layout(display="none"),
         )
-        home = self.context.link("home.ipynb")
         self.widget = w.VBox(
             [
                 self.writer.notice.widget,
@@ -129,12 +131,9 @@ class DebriefApp:
                     self.context,
                     on_data_changed=self.picker.refresh,
                 ),
-                w.HTML(
-                    f"<a class='kit-action-home kit-home-link' href='{html.escape(home)}'>"
-                    "← All engagements</a>"
-                ),
                 self.picker.widget,
                 self.body,
+                self.focus,
             ]
         )
         self.widget.add_class("kit-app")
@@ -197,8 +196,8 @@ class DebriefApp:
                 self.view.set_values(draft[1].get(FORM, {}))
                 self.clock.restore(draft[1].get("clock"))
                 self._set_status(
-                    f"Restored the unsaved draft from {local_time(draft[0])}. "
-                    "Submit when ready; drafts are kept as you type."
+                    f"Restored what was typed here on {local_time(draft[0])}: not "
+                    "submitted yet. Submit when ready."
                 )
             elif saved is not None:
                 values = saved.values()
@@ -210,13 +209,12 @@ class DebriefApp:
                     }
                 )
                 self._set_status(
-                    f"Showing what was saved on {local_time(saved.recorded_at)} "
-                    f"(revision {saved.revision}). Change anything and submit again to "
-                    "correct it; earlier versions are kept.",
+                    f"Showing what was saved on {local_time(saved.recorded_at)}. Change "
+                    "anything and submit again; the earlier answers stay in the history.",
                     "ok",
                 )
             else:
-                self._set_status("Nothing saved yet. What you type is kept as a draft.")
+                self._set_status("Nothing saved yet. What you type is kept as you go.")
         finally:
             self._loading = False
         self.summary_button.layout.display = "" if saved is not None else "none"
@@ -256,10 +254,12 @@ class DebriefApp:
         try:
             stamp = self.writer.save(self._draft_data())
         except OSError as exc:
-            self._set_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
+            self._set_status(
+                f"Could not keep what was typed ({exc}). Keep this page open.", "error"
+            )
             return
         if stamp is not None:
-            self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
+            self._set_status(f"Kept as you type ({local_time(stamp)}). Not submitted yet.")
 
     def _draft_data(self) -> dict:
         return {FORM: self.view.values() if self.view else {}, "clock": self.clock.state()}
@@ -293,6 +293,7 @@ class DebriefApp:
             return False
         problems = self.view.validate()
         if problems:
+            self.focus.show("." + hook_class(FORM, next(iter(problems))))
             labels = [self.view.fields[item_id].label for item_id in problems]
             self.submit_message.value = status_html(
                 f"Not saved yet: {len(labels)} answer(s) need attention (marked in red): "
@@ -301,6 +302,7 @@ class DebriefApp:
             )
             return False
         eid = self.engagement.engagement_id
+        earlier = self._saved() is not None
         was = (self.clock.started_at, self.clock.ended_at)
         try:
             with self.writer.finishing():
@@ -317,18 +319,21 @@ class DebriefApp:
         except StoreError as exc:
             self.clock.started_at, self.clock.ended_at = was  # keep the clock running
             self.submit_message.value = status_html(
-                f"Not saved: {exc} Your answers are still here and in the draft.", "error"
+                f"Not saved: {exc} Your answers are still here.", "error"
             )
             return False
         if not found:
-            text = "Nothing changed since the last save, so no new revision was written."
+            text = "Nothing changed since the last save, so nothing new was saved."
             self.submit_message.value = status_html(text, "ok")
             self._set_status(text, "ok")
             return True
         saved = found[0]
-        text = f"Saved on {local_time(saved.recorded_at)} (revision {saved.revision})."
-        if saved.revision > 1:
-            text += " This corrects the earlier version, which is kept in the history."
+        when = local_time(saved.recorded_at)
+        text = (
+            f"Saved your changes on {when}; the earlier answers stay in the history."
+            if earlier
+            else f"Saved on {when}."
+        )
         self.submit_message.value = status_html(text, "ok")
         self._set_status(text, "ok")
         self.refresh_clock()
@@ -351,6 +356,7 @@ class DebriefApp:
             produced_on=self.today(),
         )
         self.summary_box.children = (self.summary.widget,)
+        self.focus.show(".kit-summary")
         return self.summary
 
     def _set_status(self, text: str, kind: str = "") -> None:

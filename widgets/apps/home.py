@@ -114,7 +114,7 @@ def render_table(
             f"<tr class='kit-home-row' data-engagement='{eid}'>"
             f"<td class='kit-home-who'><span class='kit-home-name'>"
             f"{html.escape(engagement.first_name)}</span><br><span class='kit-home-meta'>"
-            f"{html.escape(where)}{' · ' if where else ''}{eid}</span></td>"
+            f"{html.escape(where)}</span></td>"
             f"{_timing_cell(status)}{cells}</tr>"
         )
     if not rows:
@@ -146,23 +146,34 @@ class HomeApp:
             self.window = DEFAULT_WINDOW
             self.message.value = status_html(f"{exc}. Using the default window (month 2).", "error")
 
-        # The picker's own creation fields and checks; its dropdown is not needed here.
-        self.picker = EngagementPicker(self.registry)
-        self.picker.dropdown.layout.display = "none"
+        # The picker's own creation fields and checks; choosing is what the table is for.
+        self.picker = EngagementPicker(self.registry, choose=False, create=True)
         self.picker.on_pick(self._created)
 
         self.search = w.Text(
-            placeholder="Search: first name, program, cohort or ID",
+            description="Search",
+            style={"description_width": "initial"},
+            placeholder="first name, program, cohort or ID",
             continuous_update=True,
             layout=w.Layout(width="320px"),
         )
         self.search.add_class("kit-home-search")
+        # Labelled, not only self-describing by their first option: a screen reader
+        # announces a select by its label.
         self.program = w.Dropdown(
-            options=[("All programs", _ALL)], value=_ALL, layout=w.Layout(width="200px")
+            description="Filter by program",
+            options=[("All programs", _ALL)],
+            value=_ALL,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
         )
         self.program.add_class("kit-home-program")
         self.cohort = w.Dropdown(
-            options=[("All cohorts", _ALL)], value=_ALL, layout=w.Layout(width="160px")
+            description="Filter by cohort",
+            options=[("All cohorts", _ALL)],
+            value=_ALL,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
         )
         self.cohort.add_class("kit-home-cohort")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
@@ -185,6 +196,7 @@ class HomeApp:
                     "names and progress are shown here, so it is safe to share this screen.",
                     self.context,
                     on_data_changed=self.reload,
+                    home=False,
                 ),
                 self.message,
                 self.picker.widget,

@@ -93,10 +93,11 @@ class StepStatus:
 
     @property
     def label(self) -> str:
+        """In a coach's words: how many times a step was corrected, or that the kit
+        keeps drafts at all, is storage detail, not where the engagement stands."""
         if self.state == DONE:
-            text = f"done (rev {self.revision})"
-            return text + " + draft" if self.has_draft else text
-        return "draft" if self.state == DRAFT else "not started"
+            return "done, changes not submitted" if self.has_draft else "done"
+        return "in progress" if self.state == DRAFT else "not started"
 
 
 def draft_has_content(data: Mapping[str, Any] | None, form: str) -> bool:

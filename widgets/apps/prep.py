@@ -1,8 +1,10 @@
 """The preparation app: the coachee's checklist and the prep session, for one engagement.
 
 Everything typed is kept as a draft on every change; Submit checks the answers,
-writes them through the store and shows what was saved. Reopening an engagement shows
-the saved answers (or a newer unsaved draft) and a new Submit is a corrected revision.
+writes them through the store and offers the next step: the meeting's link, to open or
+to copy into the calendar invite. Reopening an engagement shows the saved answers (or a
+newer unsaved draft) and a new Submit is a corrected revision. What the coach reads
+speaks of saving and changes, never of drafts or revision numbers (storage detail).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from widgets.apps.prep_downloads import PrepDownloads
 from widgets.apps.timing import (
     DEFAULT_WINDOW,
     ProgramSettingsError,
+    RecommendedWindow,
     TimingCheck,
     check_timing,
-    load_window,
+    load_windows,
 )
 from widgets.clock import local_time
 from widgets.errors import StoreError
-from widgets.forms.fields import DateField
+from widgets.forms.fields import DateField, hook_class
 from widgets.forms.form_view import FormView
 from widgets.instrument.codebook import ensure_codebook
 from widgets.instrument.instrument import Instrument
@@ -32,6 +35,7 @@ from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import page_header
 from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import app_context
+from widgets.shell.focus import PageFocus
 from widgets.shell.form_writer import FormWriter
 from widgets.shell.page import app_page
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
@@ -82,7 +86,7 @@ class PrepApp:
             meeting_number=lambda: self.meeting_number,
             meeting_date=self._meeting_date,
         )
-        self.picker = EngagementPicker(self.registry)
+        self.picker = EngagementPicker(self.registry, choose=True, create=False)
         self.meeting_toggle = meeting_number_toggle("Preparing for", "prep")
         self.status = w.HTML()
         self.status.add_class("kit-status")
@@ -93,22 +97,26 @@ class PrepApp:
         self.submit_button.on_click(lambda _b: self.submit())
         self.submit_message = w.HTML()
         self.submit_message.add_class("kit-submit-message")
+        self.next_step = w.HTML()
+        self.next_step.add_class("kit-next-step")
+        self.focus = PageFocus()
         self.forms_box = w.VBox()
         self.body = w.VBox(
             [
                 self.meeting_toggle,
                 self.status,
                 self.forms_box,
-                w.VBox([self.submit_button, self.submit_message]),
+                w.VBox([self.submit_button, self.submit_message, self.next_step]),
             ],
             layout=w.Layout(display="none"),
         )
         self.body.children[-1].add_class("kit-actions")
         self.settings_message = w.HTML()
+        self.windows: dict[int, RecommendedWindow | None]
         try:
-            self.window = load_window(self.root)
+            self.windows = load_windows(self.root)
         except ProgramSettingsError as exc:
-            self.window = DEFAULT_WINDOW
+            self.windows = {1: DEFAULT_WINDOW, 2: None}
             self.settings_message.value = status_html(
                 f"{exc}. Using the default window (month 2).", "error"
             )
@@ -124,6 +132,7 @@ class PrepApp:
                 self.settings_message,
                 self.picker.widget,
                 self.body,
+                self.focus,
             ]
         )
         self.widget.add_class("kit-app")
@@ -149,6 +158,7 @@ class PrepApp:
         self.engagement = engagement
         self.meeting_number = meeting_number
         self.submit_message.value = ""
+        self.next_step.value = ""
         if engagement is None:
             set_page_scope()
             self.views = {}
@@ -203,22 +213,21 @@ class PrepApp:
                 for form_id, view in self.views.items():
                     view.set_values(draft[1].get(form_id, {}))
                 self._set_status(
-                    f"Restored the unsaved draft from {local_time(draft[0])}. "
-                    "Submit when ready; drafts are kept as you type."
+                    f"Restored what was typed here on {local_time(draft[0])}: not "
+                    "submitted yet. Submit when ready."
                 )
             elif saved_at:
                 for form_id, view in self.views.items():
                     submission = saved[form_id]
                     if submission:
                         view.set_values(submission.values())
-                revision = max(s.revision for s in saved.values() if s)
                 self._set_status(
-                    f"Showing what was saved on {local_time(saved_at)} (revision {revision}). "
-                    "Change anything and submit again to correct it; earlier versions are kept.",
+                    f"Showing what was saved on {local_time(saved_at)}. Change anything "
+                    "and submit again; the earlier answers stay in the history.",
                     "ok",
                 )
             else:
-                self._set_status("Nothing saved yet. What you type is kept as a draft.")
+                self._set_status("Nothing saved yet. What you type is kept as you go.")
         finally:
             self._loading = False
 
@@ -230,10 +239,12 @@ class PrepApp:
         try:
             stamp = self.writer.save(self._draft_data())
         except OSError as exc:
-            self._set_status(f"Could not save the draft ({exc}). Keep this page open.", "error")
+            self._set_status(
+                f"Could not keep what was typed ({exc}). Keep this page open.", "error"
+            )
             return
         if stamp is not None:
-            self._set_status(f"Draft saved {local_time(stamp)}. Not submitted yet.")
+            self._set_status(f"Kept as you type ({local_time(stamp)}). Not submitted yet.")
 
     def _draft_data(self) -> dict[str, dict[str, str]]:
         return {form_id: view.values() for form_id, view in self.views.items()}
@@ -262,7 +273,13 @@ class PrepApp:
         chosen = field.date()
         if chosen is None:
             return None
-        return check_timing(self.engagement.start_date, chosen, self.window)
+        window = self.windows.get(self.meeting_number)
+        if window is None:
+            # No recommended month for this meeting: only a date before the engagement
+            # started is worth a word (it is surely a typo).
+            check = check_timing(self.engagement.start_date, chosen)
+            return check if check.blocks_saving else None
+        return check_timing(self.engagement.start_date, chosen, window)
 
     def _update_timing(self) -> None:
         check = self._timing_check()
@@ -289,11 +306,11 @@ class PrepApp:
             form_id: view.validate(extra if form_id == "checklist" else None)
             for form_id, view in self.views.items()
         }
-        labels = [
-            self.views[form_id].fields[item_id].label
-            for form_id, found in problems.items()
-            for item_id in found
-        ]
+        invalid = [(form_id, item_id) for form_id, found in problems.items() for item_id in found]
+        labels = [self.views[form_id].fields[item_id].label for form_id, item_id in invalid]
+        if invalid:
+            # The message beside the first field to fix, and the cursor in it.
+            self.focus.show("." + hook_class(*invalid[0]))
         if labels:
             shown = "; ".join(labels[:4]) + (
                 f"; and {len(labels) - 4} more" if len(labels) > 4 else ""
@@ -310,6 +327,8 @@ class PrepApp:
                 "Nothing to save yet: answer at least one question.", "error"
             )
             return False
+        # A correction is a save over an earlier one, whatever the revision counter says.
+        earlier = any(self.store.latest(eid, f, self.meeting_number) for f in FORMS)
         try:
             # Both forms in one commit, or neither; only forms that changed.
             with self.writer.finishing():
@@ -324,22 +343,46 @@ class PrepApp:
             return False
         except StoreError as exc:
             self.submit_message.value = status_html(
-                f"Not saved: {exc} Your answers are still here and in the draft.", "error"
+                f"Not saved: {exc} Your answers are still here.", "error"
             )
             return False
         if not saved:
-            text = "Nothing changed since the last save, so no new revision was written."
+            text = "Nothing changed since the last save, so nothing new was saved."
             self.submit_message.value = status_html(text, "ok")
             self._set_status(text, "ok")
             return True
-        revision = max(s.revision for s in saved)
         when = local_time(saved[0].recorded_at)
-        text = f"Saved on {when} (revision {revision})."
-        if revision > 1:
-            text += " This corrects the earlier version, which is kept in the history."
+        text = (
+            f"Saved your changes on {when}; the earlier answers stay in the history."
+            if earlier
+            else f"Saved on {when}."
+        )
         self.submit_message.value = status_html(text, "ok")
         self._set_status(text, "ok")
+        self.next_step.value = self._next_step_html()
         return True
+
+    def _next_step_html(self) -> str:
+        """The meeting of this engagement, to open now or to copy into the invite."""
+        assert self.engagement is not None
+        link = html.escape(
+            self.context.link(
+                "meeting.ipynb",
+                engagement=self.engagement.engagement_id,
+                meeting=self.meeting_number,
+            )
+        )
+        name = html.escape(self.engagement.first_name)
+        return (
+            "<div class='kit-next' role='region' aria-label='Next step'>"
+            f"<p class='kit-next-title'>Next: the meeting with {name}'s manager</p>"
+            f"<a class='kit-action-open-meeting kit-next-link' href='{link}'>Open the meeting</a>"
+            "<button type='button' class='kit-action-copy-meeting-link kit-next-copy' "
+            f"data-href='{link}' onclick=\"navigator.clipboard.writeText("
+            "new URL(this.dataset.href, document.baseURI).href).then("
+            "() => { this.textContent = 'Link copied'; })\">Copy the link</button>"
+            "</div>"
+        )
 
     def _set_status(self, text: str, kind: str = "") -> None:
         self.status.value = status_html(text, kind)

@@ -11,6 +11,9 @@ This launcher keeps Voila but:
   its kernel when the tab closes);
 - fails on a taken port with a message naming it, instead of moving silently to the next
   port (which left a printed link pointing at another server);
+- serves its pages through the kit's template (``templates/kit``): Voila's lab page with
+  the kit's own loading screen (its name and "Opening <page>…") instead of Voila's logo
+  and "Executing 1 of 1", from the first paint;
 - filters two start-up warnings that alarm without informing (notebook trust, which the
   kit does not use; kernels on TCP, which on loopback never leave the machine).
 """
@@ -26,6 +29,7 @@ import secrets
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from jupyter_server import DEFAULT_STATIC_FILES_PATH
@@ -42,9 +46,13 @@ from widgets.server.handlers import (
     LocalRequestInfoHandler,
 )
 
-__all__ = ["TOKEN_ENV", "KitVoila", "PortTaken", "main", "start_link"]
+__all__ = ["KIT_TEMPLATES", "TOKEN_ENV", "KitVoila", "PortTaken", "main", "start_link"]
 
 TOKEN_ENV = "ALIGNMENT_KIT_TOKEN"
+
+# Shipped in the package, searched before Voila's own templates: its index.html.j2
+# extends Voila's lab page and replaces only the loading screen.
+KIT_TEMPLATES = Path(__file__).with_name("templates") / "kit"
 
 # Log lines that say nothing a coach can act on (see the module docstring).
 _QUIET = (
@@ -102,6 +110,12 @@ class KitVoila(Voila):
     """Voila with the kit's handlers and settings (see the module docstring)."""
 
     start_notebook = "home.ipynb"
+
+    def setup_template_dirs(self) -> None:
+        super().setup_template_dirs()
+        kit = str(KIT_TEMPLATES)
+        if kit not in self.template_paths:
+            self.template_paths.insert(0, kit)
 
     def init_settings(self) -> dict[str, Any]:
         settings = super().init_settings()

@@ -1,4 +1,5 @@
-"""What sits at the top of every app page: the stylesheet, the training banner, the title.
+"""What sits at the top of every app page: the stylesheet, the training banner, the way
+home, the title.
 
 The banner is how a trainer resets the practice folder or fills it with sample
 engagements in one click, so every page of a training session carries it and no page
@@ -15,7 +16,9 @@ import ipywidgets as w
 from widgets.shell.context import AppContext, reset_training
 from widgets.shell.style import stylesheet
 
-__all__ = ["page_header", "training_banner"]
+__all__ = ["HOME_NOTEBOOK", "home_link", "page_header", "training_banner"]
+
+HOME_NOTEBOOK = "home.ipynb"
 
 DataChanged = Callable[[], None]
 
@@ -73,14 +76,27 @@ def training_banner(context: AppContext, on_data_changed: DataChanged | None = N
     return bar
 
 
+def home_link(context: AppContext) -> w.HTML:
+    """The way back to every engagement: a coach deep in one step is never stranded."""
+    home = html.escape(context.link(HOME_NOTEBOOK))
+    link = w.HTML(
+        f"<nav aria-label='Kit'><a class='kit-action-home kit-home-link' href='{home}'>"
+        "← All engagements</a></nav>"
+    )
+    link.add_class("kit-home-nav")
+    return link
+
+
 def page_header(
     title: str,
     intro: str,
     context: AppContext,
     *,
     on_data_changed: DataChanged | None = None,
+    home: bool = True,
 ) -> w.VBox:
-    """Stylesheet, the training banner when in training mode, then title and intro.
+    """Stylesheet, the training banner when in training mode, the way home (``home``,
+    left out on the home page itself), then title and intro.
 
     ``on_data_changed`` lets the page refresh its lists after a reset or after samples
     are loaded from the banner.
@@ -88,6 +104,8 @@ def page_header(
     parts: list[w.Widget] = [stylesheet()]
     if context.training:
         parts.append(training_banner(context, on_data_changed))
+    if home:
+        parts.append(home_link(context))
     parts.append(
         w.HTML(f"<h2>{html.escape(title)}</h2><p class='kit-intro'>{html.escape(intro)}</p>")
     )

@@ -1,4 +1,10 @@
-"""Pick an engagement or create one: the bar at the top of every coach app."""
+"""Pick an engagement or create one: the bar at the top of every coach app.
+
+Each page gets only its part: home creates engagements, prep and debrief choose one.
+Once an engagement is open, the chooser folds into one line naming it (first name,
+program, cohort: never the ID, which means nothing to a coachee looking at a shared
+screen) with a button to choose another.
+"""
 
 from __future__ import annotations
 
@@ -20,11 +26,17 @@ __all__ = [
 ]
 
 NEW_ENGAGEMENT_FIELDS = ("first_name", "coach", "program", "cohort", "start_date")
-_PLACEHOLDERS = {
-    "first_name": "Coachee's first name",
+_LABELS = {
+    "first_name": "First name",
     "coach": "Coach",
     "program": "Program",
     "cohort": "Cohort",
+}
+_PLACEHOLDERS = {
+    "first_name": "Coachee's first name",
+    "coach": "Coach's name",
+    "program": "e.g. Leaders 2026",
+    "cohort": "e.g. B",
 }
 
 SAY_KINDS = ("ok", "error")
@@ -33,12 +45,13 @@ PickListener = Callable[[Engagement | None], None]
 
 
 class EngagementPicker:
-    """A dropdown of the registry's engagements plus a one-line new-engagement form.
+    """A dropdown of the registry's engagements (``choose``) and a one-line
+    new-engagement form (``create``); a page shows the parts it needs.
 
     Listeners hear the chosen :class:`Engagement` (or ``None`` when cleared).
     """
 
-    def __init__(self, registry: EngagementRegistry):
+    def __init__(self, registry: EngagementRegistry, *, choose: bool = True, create: bool = False):
         self.registry = registry
         self._listeners: list[PickListener] = []
         self._engagements: dict[str, Engagement] = {}
@@ -62,9 +75,13 @@ class EngagementPicker:
                     layout=w.Layout(width="auto"),
                 )
             else:
+                # A visible label, not a placeholder alone: the placeholder vanishes
+                # once typing starts, and screen readers need a name for the field.
                 widget = w.Text(
+                    description=_LABELS[key],
                     placeholder=_PLACEHOLDERS[key],
-                    layout=w.Layout(width="150px"),
+                    style={"description_width": "initial"},
+                    layout=w.Layout(width="auto"),
                     continuous_update=True,
                 )
             widget.add_class(f"kit-engagement-{key}")
@@ -75,10 +92,25 @@ class EngagementPicker:
         self.message = w.HTML()
         self.message.add_class("kit-picker-message")
         new_row = w.HBox(
-            [w.HTML("<b>New:</b>"), *self.inputs.values(), self.create_button],
+            [w.HTML("<b>New engagement</b>"), *self.inputs.values(), self.create_button],
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
         )
-        self.widget = w.VBox([self.dropdown, new_row, self.message])
+        new_row.add_class("kit-new-engagement")
+        self.chooser = w.VBox(
+            [part for part, shown in ((self.dropdown, choose), (new_row, create)) if shown]
+        )
+        self.opened = w.HTML()
+        self.opened.add_class("kit-open-engagement")
+        self.change_button = w.Button(description="Choose another engagement", icon="exchange")
+        self.change_button.add_class("kit-action-change-engagement")
+        self.change_button.on_click(lambda _b: self.clear())
+        self.opened_bar = w.HBox(
+            [self.opened, self.change_button],
+            layout=w.Layout(display="none", align_items="center", flex_flow="row wrap"),
+        )
+        self.opened_bar.add_class("kit-opened-bar")
+        self._fold = choose
+        self.widget = w.VBox([self.chooser, self.opened_bar, self.message])
         self.widget.add_class("kit-bar")
         self.refresh()
 
@@ -112,6 +144,10 @@ class EngagementPicker:
         self.refresh(select=engagement_id)
         return True
 
+    def clear(self) -> None:
+        """Close the open engagement and show the chooser again."""
+        self.dropdown.value = ""
+
     def create(self) -> Engagement | None:
         values = {k: v.value for k, v in self.inputs.items()}
         try:
@@ -127,7 +163,7 @@ class EngagementPicker:
             return None
         for key, widget in self.inputs.items():
             widget.value = None if key == "start_date" else ""
-        self.say(f"Created engagement {engagement.engagement_id} for {engagement.first_name}.")
+        self.say(f"Created an engagement for {engagement.first_name}.")
         self.refresh(select=engagement.engagement_id)
         return engagement
 
@@ -146,8 +182,21 @@ class EngagementPicker:
         self._notify()
 
     def _notify(self) -> None:
+        engagement = self.engagement
+        if self._fold:
+            folded = engagement is not None
+            self.chooser.layout.display = "none" if folded else ""
+            self.opened_bar.layout.display = "" if folded else "none"
+            self.opened.value = _opened_html(engagement) if engagement else ""
         for listener in self._listeners:
             listener(self.engagement)
+
+
+def _opened_html(engagement: Engagement) -> str:
+    where = " · ".join(p for p in (engagement.program, engagement.cohort) if p)
+    return f"<span class='kit-open-name'>{html.escape(engagement.first_name)}</span>" + (
+        f" <span class='kit-open-where'>· {html.escape(where)}</span>" if where else ""
+    )
 
 
 def meeting_number_toggle(description: str, form_id: str) -> w.ToggleButtons:

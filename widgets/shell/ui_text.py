@@ -8,7 +8,9 @@ __all__ = ["status_html"]
 
 
 def status_html(text: str, kind: str = "") -> str:
-    """A status line; ``kind`` "error" is announced to screen readers, "ok" is green."""
+    """A status line; ``kind`` "error" is announced at once to screen readers, "ok"
+    (saved) is green and announced politely. Plain progress ("kept as you type")
+    stays silent: announced on every keystroke it would drown the coach's own typing."""
     cls = f"kit-status-{kind}" if kind else ""
-    role = " role='alert'" if kind == "error" else ""
+    role = {"error": " role='alert'", "ok": " role='status'"}.get(kind, "")
     return f"<div class='{cls}'{role}>{html.escape(text)}</div>"

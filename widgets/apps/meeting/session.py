@@ -226,7 +226,7 @@ class MeetingSession(SavedMeeting):
             )
             return
         if stamp is not None and self.timer.in_progress:
-            self.screen.say_status(f"Draft saved {local_time(stamp, '%H:%M:%S')}.")
+            self.screen.say_status(f"Kept as you type ({local_time(stamp, '%H:%M:%S')}).")
 
     # -- clock actions ------------------------------------------------------------------
     def _act(self, action: Callable[[MeetingTimer], None]) -> bool:
