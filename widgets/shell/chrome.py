@@ -149,7 +149,7 @@ def page_header(
     are loaded from the banner.
     """
     parts: list[w.Widget] = [stylesheet()]
-    if context.training:
+    if context.training and context.banner:
         parts.append(training_banner(context, on_data_changed))
     parts.append(
         w.HTML(f"<h2>{html.escape(title)}</h2><p class='kit-intro'>{html.escape(intro)}</p>")

@@ -117,7 +117,9 @@ class AppContext:
     """The page's data root, its mode, its training space and its query parameters.
 
     ``choose_space`` is true for a training page opened without a space of its own:
-    the page then asks the trainee for one instead of opening the app.
+    the page then asks the trainee for one instead of opening the app. ``banner`` is
+    false for an app shown inside the guided tour (``embedded=1``), which carries the
+    training controls once, at its top.
     """
 
     root: Path
@@ -125,6 +127,7 @@ class AppContext:
     params: dict[str, str] = field(default_factory=dict)
     space: str = ""
     choose_space: bool = False
+    banner: bool = True
 
     def link(self, notebook: str, **params: str | int) -> str:
         return app_link(notebook, training=self.training, space=self.space, **params)
@@ -152,7 +155,12 @@ def app_context(params: dict[str, str] | None = None, *, root: Path | None = Non
             raise RuntimeError("Training mode cannot use the real exports folder.")
         mark_training_folder(root)
     return AppContext(
-        root=root, training=training, params=params, space=space, choose_space=choose_space
+        root=root,
+        training=training,
+        params=params,
+        space=space,
+        choose_space=choose_space,
+        banner=params.get("embedded", "") != "1",
     )
 
 
