@@ -2,6 +2,7 @@
 #   make run    serve the apps with Voila on 127.0.0.1:$(PORT) (no browser opened)
 #   make test   the whole suite: unit, notebooks, Voila server, real browser
 #   make train  training mode on port $(TRAIN_PORT), made-up data in training/
+#   make workshop  training mode served to a room (all interfaces, access key required)
 SHELL := /bin/bash
 PORT ?= 8866
 TRAIN_PORT ?= 8867
@@ -11,7 +12,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
-.PHONY: run train test lint bench clean-venv
+.PHONY: run train workshop test lint bench clean-venv
 
 # pip's own lines, less its chatter: one line per package, so a first install (a few
 # minutes) visibly moves.
@@ -41,6 +42,14 @@ train: $(INSTALLED)
 	@ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
 	  $(BIN)/python -m widgets.server notebooks --port=$(TRAIN_PORT) --title="Alignment Meeting Kit (training)" \
 	  --port-hint="make train TRAIN_PORT={port}"
+
+# A workshop: training mode bound to every interface, so trainees' laptops on the same
+# network can open it; the printed link (with the access key) is the way in. Each
+# trainee chooses a space of their own on first visit.
+workshop: $(INSTALLED)
+	@ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
+	  $(BIN)/python -m widgets.server notebooks --ip=0.0.0.0 --port=$(TRAIN_PORT) \
+	  --title="Alignment Meeting Kit (workshop)" --port-hint="make workshop TRAIN_PORT={port}"
 
 test: $(TEST_INSTALLED)
 	$(BIN)/python -m pytest

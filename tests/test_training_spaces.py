@@ -95,3 +95,16 @@ def test_the_trainer_sees_every_space_with_its_count(training):
 def test_space_names_that_could_leave_the_folder_are_refused(training):
     with pytest.raises(ValueError, match="not a training space name"):
         space_dir("../exports")
+
+
+def test_a_workshop_is_one_command_serving_training_mode_to_the_room():
+    import subprocess
+
+    from widgets.paths import REPO_ROOT
+
+    dry = subprocess.run(
+        ["make", "-n", "workshop", "INSTALLED="], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert "ALIGNMENT_KIT_TRAINING=1" in dry.stdout and "--ip=0.0.0.0" in dry.stdout
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make workshop" in readme and "space=ana" in readme
