@@ -4,6 +4,7 @@
 #   make screenshots  every page and meeting state as PNGs in screenshots/
 #   make train  training mode on port $(TRAIN_PORT), made-up data in training/
 #   make hub    the program's JupyterHub on 127.0.0.1:$(HUB_PORT), a local trial
+#   make workshop  training mode served to a room (all interfaces, access key required)
 SHELL := /bin/bash
 PORT ?= 8866
 TRAIN_PORT ?= 8867
@@ -18,7 +19,7 @@ HUB_DIR := deploy/jupyterhub
 # The hub's proxy comes from npm, into the project (never a global install).
 PROXY := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
 
-.PHONY: run train hub hub-install test lint bench screenshots clean-venv
+.PHONY: run train workshop hub hub-install test lint bench screenshots clean-venv
 
 # pip's own lines, less its chatter: one line per package, so a first install (a few
 # minutes) visibly moves.
@@ -59,6 +60,14 @@ train: $(INSTALLED)
 	@ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
 	  $(BIN)/python -m widgets.server notebooks --port=$(TRAIN_PORT) --title="Alignment Meeting Kit (training)" \
 	  --port-hint="make train TRAIN_PORT={port}"
+
+# A workshop: training mode bound to every interface, so trainees' laptops on the same
+# network can open it; the printed link (with the access key) is the way in. Each
+# trainee chooses a space of their own on first visit.
+workshop: $(INSTALLED)
+	@ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
+	  $(BIN)/python -m widgets.server notebooks --ip=0.0.0.0 --port=$(TRAIN_PORT) \
+	  --title="Alignment Meeting Kit (workshop)" --port-hint="make workshop TRAIN_PORT={port}"
 
 # The program's hub, locally: prints the address and a shared password; Ctrl+C stops it
 # and every coach's server. Data in hub-data/ (git-ignored).

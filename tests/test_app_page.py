@@ -90,12 +90,14 @@ def test_preheated_training_link_opens_on_the_training_folder(
     async def scenario() -> None:
         requested, paths = asyncio.Event(), []
         requested.set()
-        async with await _voila_query_socket(preheated, "training=1", requested, paths):
+        query = "training=1&space=ana"
+        async with await _voila_query_socket(preheated, query, requested, paths):
             app_page(lambda context: built.append(context) or w.Label("ok"))
             await _until(lambda: built)
 
     asyncio.run(scenario())
-    assert built[0].training and built[0].root == training.resolve()
+    assert built[0].training and built[0].space == "ana"
+    assert built[0].root == (training / "spaces" / "ana").resolve()
 
 
 def test_a_page_that_cannot_open_says_why_on_the_page(preheated: int, exports: Path) -> None:

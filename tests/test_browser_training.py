@@ -27,12 +27,12 @@ def test_training_mode_saves_only_to_its_own_folder_and_resets(
     kit_page: Page, voila_server: VoilaServer
 ):
     page = kit_page
-    training = Path(os.environ["ALIGNMENT_KIT_TRAINING_DIR"])
+    training = Path(os.environ["ALIGNMENT_KIT_TRAINING_DIR"]) / "spaces" / "pat"
     # A real engagement first, so real data exists to protect.
     create_engagement(page, voila_server, "Real Coachee")
     real_before = tree_digest(voila_server.exports)
 
-    create_engagement(page, voila_server, "Practice Pat", "?training=1")
+    create_engagement(page, voila_server, "Practice Pat", "?training=1&space=pat")
     expect(page.locator(".kit-training-banner")).to_contain_text("nothing here is saved")
     page.locator(".kit-prep-success textarea").fill("A made-up outcome")
     expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
@@ -49,12 +49,16 @@ def test_training_mode_saves_only_to_its_own_folder_and_resets(
     assert tree_digest(voila_server.exports) == real_before  # byte for byte untouched
     assert "Practice Pat" not in (voila_server.exports / "private" / "engagements.csv").read_text()
 
-    page.locator(".kit-action-load-samples").click()
+    page.locator(".kit-action-load-samples").click()  # replaces what the space holds
+    expect(page.locator(".kit-training-confirm")).to_contain_text("Replace everything")
+    page.locator(".kit-action-confirm").click()
     expect(page.locator(".kit-training-message")).to_contain_text("Loaded 5 sample engagements")
-    expect(page.locator(".kit-engagement-picker option")).to_have_count(7)
+    expect(page.locator(".kit-engagement-picker option")).to_have_count(6)
 
     page.locator(".kit-action-reset-training").click()
-    expect(page.locator(".kit-training-message")).to_contain_text("Training data emptied")
+    expect(page.locator(".kit-training-confirm")).to_contain_text("Empty your space “pat”?")
+    page.locator(".kit-action-confirm").click()
+    expect(page.locator(".kit-training-message")).to_contain_text("Emptied your space")
     expect(page.locator(".kit-engagement-picker option")).to_have_count(1)
     assert not (training / "responses.csv").exists()
     assert tree_digest(voila_server.exports) == real_before

@@ -71,16 +71,54 @@ def test_samples_are_refused_outside_a_training_folder(exports: Path):
     assert not (exports / "responses.csv").exists()
 
 
-def test_one_click_in_the_banner_loads_samples_into_the_picker(training: Path):
-    app = PrepApp(params={"training": "1"})
-    [button] = find_by_class(app.widget, "kit-action-load-samples")
+def click(app_widget, css_class: str) -> None:
+    [button] = find_by_class(app_widget, css_class)
     button.click()
+
+
+def test_load_in_the_banner_replaces_the_samples_and_reset_asks_first(training: Path):
+    app = PrepApp(params={"training": "1"})
+    click(app.widget, "kit-action-load-samples")  # an empty folder: loaded at once
     assert "Loaded 5 sample engagements" in visible_text(app.widget)
-    labels = [label for label, _ in app.picker.dropdown.options]
-    assert len(labels) == 6  # the prompt line plus five samples
-    [reset] = find_by_class(app.widget, "kit-action-reset-training")
-    reset.click()
+    first = [label for label, _ in app.picker.dropdown.options]
+    assert len(first) == 6  # the prompt line plus five samples
+
+    click(app.widget, "kit-action-load-samples")  # again: asks, then replaces
+    assert "Replace everything" in visible_text(app.widget)
+    click(app.widget, "kit-action-confirm")
+    again = [label for label, _ in app.picker.dropdown.options]
+    assert len(again) == 6 and {n.split(" ·")[0] for n in again} == {
+        n.split(" ·")[0] for n in first
+    }
+
+    click(app.widget, "kit-action-reset-training")
+    click(app.widget, "kit-action-cancel")  # a stray click changes nothing
+    assert "Nothing was changed" in visible_text(app.widget)
+    assert len(app.picker.dropdown.options) == 6
+    click(app.widget, "kit-action-reset-training")
+    click(app.widget, "kit-action-confirm")
     assert [label for label, _ in app.picker.dropdown.options] == ["Choose an engagement…"]
+
+
+def test_samples_are_dated_around_the_day_they_are_loaded(training: Path):
+    from datetime import datetime, timedelta, timezone
+
+    from widgets.store.registry import EngagementRegistry
+
+    loaded = datetime(2031, 5, 14, 9, 30, tzinfo=timezone.utc)
+    samples = {s.stage: s for s in load_samples(training, clock=lambda: loaded)}
+    rows = ResponseStore(training).read_rows()
+    for stage, sample in samples.items():
+        eid = sample.engagement.engagement_id
+        stamps = [r["recorded_at"][:10] for r in rows if r["engagement_id"] == eid]
+        assert max(stamps) <= "2031-05-14" and min(stamps) >= "2030-06-01", stage
+    live = samples["meeting_live"].engagement.engagement_id
+    dates = [
+        r["value"] for r in rows if r["engagement_id"] == live and r["item_id"] == "meeting_date"
+    ]
+    assert dates == ["2031-05-14"]  # the meeting under way is today's
+    starts = {e.engagement_id: e.start_date for e in EngagementRegistry(training).all()}
+    assert starts[live] > loaded.date() - timedelta(days=130)
 
 
 def test_a_live_sample_meeting_is_written_as_the_meeting_draft_and_nothing_else(training: Path):

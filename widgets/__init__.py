@@ -17,6 +17,7 @@ _LAZY = {
     "build_meeting_app": "widgets.apps.meeting.app",
     "build_debrief_app": "widgets.apps.debrief",
     # trainers
+    "build_walkthrough": "widgets.training.walkthrough",
     "start_walkthrough": "widgets.training.walkthrough",
     "load_samples": "widgets.training.samples",
     # data: instrument, store, registry

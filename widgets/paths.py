@@ -15,6 +15,8 @@ asked to set up; both, and everything below them, are private to the owner (0700
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 from widgets.errors import StateError, StoreError
@@ -22,6 +24,8 @@ from widgets.errors import StateError, StoreError
 __all__ = [
     "EXPORTS_ENV",
     "REPO_ROOT",
+    "SAMPLES_FILE",
+    "SPACES_FOLDER",
     "TRAINING_MARKER",
     "DataFolderMissing",
     "NotATrainingFolder",
@@ -32,11 +36,17 @@ __all__ = [
     "private_dir",
     "is_training_folder",
     "mark_training_folder",
+    "space_slug",
 ]
 
 EXPORTS_ENV = "ALIGNMENT_KIT_EXPORTS"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TRAINING_MARKER = "TRAINING"
+# Each trainee's space is a marked folder of its own under <training>/spaces/.
+SPACES_FOLDER = "spaces"
+# Written when a space has been given its sample engagements (the tour seeds once).
+SAMPLES_FILE = "SAMPLES"
+_SPACE_LENGTH = 32
 _MARKER_TEXT = (
     "This folder holds made-up training engagements. It is not program data: the program\n"
     "export refuses any folder that contains this file.\n"
@@ -56,6 +66,7 @@ class NotATrainingFolder(StateError, RuntimeError):
 _KIT_ENTRIES = frozenset(
     {
         TRAINING_MARKER,
+        SAMPLES_FILE,
         "responses.csv",
         "codebook.csv",
         "index",
@@ -65,6 +76,19 @@ _KIT_ENTRIES = frozenset(
         ".store.pending",
     }
 )
+
+
+def space_slug(text: str) -> str:
+    """The folder-safe name of a training space typed as a name or a short code.
+
+    "Ana María" becomes ``ana-maria``: lower-case letters, digits and single dashes, at
+    most 32 characters, so the name can sit in a link and name a folder without ever
+    reaching outside the spaces folder (no dots, no slashes). "" when nothing usable
+    is left.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:_SPACE_LENGTH].rstrip("-")
 
 
 def configured_exports_path() -> Path:

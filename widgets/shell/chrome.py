@@ -1,9 +1,11 @@
 """What sits at the top of every app page: the stylesheet, the training banner, the way
 home, the title.
 
-The banner is how a trainer resets the practice folder or fills it with sample
+The banner is how a trainee empties their practice space or fills it with sample
 engagements in one click, so every page of a training session carries it and no page
 of real work does (the page's :class:`~widgets.shell.context.AppContext` decides).
+Both actions delete what the space holds, so each asks once before it does: in a room
+of trainees a stray click must not cost anyone their practice.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
-from widgets.shell.context import AppContext, reset_training
+from widgets.shell.context import AppContext, app_link, reset_training
 from widgets.shell.style import stylesheet
 
 __all__ = ["HOME_NOTEBOOK", "home_link", "page_header", "training_banner"]
@@ -23,31 +25,82 @@ HOME_NOTEBOOK = "home.ipynb"
 DataChanged = Callable[[], None]
 
 
+def _space_words(context: AppContext) -> str:
+    return f"your space “{context.space}”" if context.space else "the training folder"
+
+
+def _banner_html(context: AppContext) -> str:
+    where = ""
+    if context.space:
+        other = html.escape(app_link("", training=True))
+        where = (
+            f" <span class='kit-training-space'>Your space: <b>{html.escape(context.space)}"
+            f"</b> (<a href='{other}'>change</a>)</span>"
+        )
+    return (
+        "<div class='kit-training-banner' role='status'><b>Training mode.</b> "
+        f"Made-up engagements only: nothing here is saved to program data.{where}</div>"
+    )
+
+
+def _holds_engagements(context: AppContext) -> bool:
+    return (context.root / "private" / "engagements.csv").exists()
+
+
 def training_banner(context: AppContext, on_data_changed: DataChanged | None = None) -> w.VBox:
     """The banner every training page carries, with reset and one-click samples."""
     message = w.HTML()
     message.add_class("kit-training-message")
+    question = w.HTML()
+    yes_button = w.Button(description="Yes", button_style="danger")
+    yes_button.add_class("kit-action-confirm")
+    cancel_button = w.Button(description="Cancel")
+    cancel_button.add_class("kit-action-cancel")
+    confirm = w.HBox([question, yes_button, cancel_button])
+    confirm.add_class("kit-training-confirm")
+    confirm.layout.display = "none"
+    pending: list[Callable[[], None]] = []
 
     def say(text: str, kind: str) -> None:
         message.value = f"<div class='kit-notice kit-notice-{kind}'>{html.escape(text)}</div>"
 
-    def reset(_button: w.Button) -> None:
+    def ask(text: str, action: Callable[[], None]) -> None:
+        pending[:] = [action]
+        question.value = f"<span class='kit-confirm-question'>{html.escape(text)}</span>"
+        message.value = ""
+        confirm.layout.display = "flex"
+
+    def close() -> None:
+        pending.clear()
+        confirm.layout.display = "none"
+
+    def confirmed(_button: w.Button) -> None:
+        actions = list(pending)
+        close()
+        for action in actions:
+            action()
+
+    def cancelled(_button: w.Button) -> None:
+        close()
+        say("Nothing was changed.", "ok")
+
+    def reset() -> None:
         try:
             reset_training(context.root)
         except RuntimeError as exc:
             say(str(exc), "error")
             return
-        say("Training data emptied.", "ok")
+        say(f"Emptied {_space_words(context)}.", "ok")
         if on_data_changed is not None:
             on_data_changed()
 
-    def load(_button: w.Button) -> None:
+    def load() -> None:
         # Imported on the click only: the sample generator is training's, and a live
         # page that never loads samples should not carry it.
-        from widgets.training.samples import load_samples
+        from widgets.training.samples import replace_with_samples
 
         try:
-            samples = load_samples(context.root)
+            samples = replace_with_samples(context.root)
         except RuntimeError as exc:
             say(str(exc), "error")
             return
@@ -56,21 +109,31 @@ def training_banner(context: AppContext, on_data_changed: DataChanged | None = N
         if on_data_changed is not None:
             on_data_changed()
 
+    def ask_reset(_button: w.Button) -> None:
+        ask(f"Empty {_space_words(context)}? Every coachee in it is deleted.", reset)
+
+    def ask_load(_button: w.Button) -> None:
+        if not _holds_engagements(context):
+            load()
+            return
+        ask(
+            f"Replace everything in {_space_words(context)} with five fresh sample "
+            "engagements? What you made there is deleted.",
+            load,
+        )
+
+    yes_button.on_click(confirmed)
+    cancel_button.on_click(cancelled)
     samples_button = w.Button(description="Load sample engagements", icon="users")
     samples_button.add_class("kit-action-load-samples")
-    samples_button.on_click(load)
-    reset_button = w.Button(description="Reset training data", icon="trash")
+    samples_button.on_click(ask_load)
+    reset_button = w.Button(
+        description="Empty my space" if context.space else "Reset training data", icon="trash"
+    )
     reset_button.add_class("kit-action-reset-training")
-    reset_button.on_click(reset)
+    reset_button.on_click(ask_reset)
     bar = w.VBox(
-        [
-            w.HTML(
-                "<div class='kit-training-banner' role='status'><b>Training mode.</b> "
-                "Made-up engagements only: nothing here is saved to program data.</div>"
-            ),
-            w.HBox([samples_button, reset_button]),
-            message,
-        ]
+        [w.HTML(_banner_html(context)), w.HBox([samples_button, reset_button]), confirm, message]
     )
     bar.add_class("kit-training")
     return bar
@@ -102,7 +165,7 @@ def page_header(
     are loaded from the banner.
     """
     parts: list[w.Widget] = [stylesheet()]
-    if context.training:
+    if context.training and context.banner:
         parts.append(training_banner(context, on_data_changed))
     if home:
         parts.append(home_link(context))

@@ -3,6 +3,11 @@
 Training mode is decided here, once per page, so no app can write a made-up engagement
 into real program data: a page opened with ``?training=1`` (or a server started by
 ``make train``) reads and writes only the training folder.
+
+In a workshop every trainee works in a space of their own (``&space=ana``), a marked
+folder under ``<training>/spaces/``: they see only their own coachees, and a Reset
+empties only their space. The space travels in every link the kit builds
+(:meth:`AppContext.link`), so prep, meeting, debrief and home stay in it.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from urllib.parse import urlencode
 
 from widgets.paths import (
     REPO_ROOT,
+    SPACES_FOLDER,
     TRAINING_MARKER,
     configured_exports_path,
     exports_dir,
     is_training_folder,
     mark_training_folder,
+    space_slug,
     training_entries_to_reset,
 )
 from widgets.shell.request import query_params
@@ -35,6 +42,9 @@ __all__ = [
     "mark_training_folder",
     "reset_training",
     "TRAINING_MARKER",
+    "TrainingSpace",
+    "space_dir",
+    "training_spaces",
 ]
 
 TRAINING_ENV = "ALIGNMENT_KIT_TRAINING"
@@ -57,16 +67,70 @@ def training_dir() -> Path:
     return root
 
 
+def space_dir(space: str) -> Path:
+    """The folder of one trainee's space (created and marked on first use)."""
+    slug = space_slug(space)
+    if not slug or slug != space:
+        raise ValueError(
+            f"{space!r} is not a training space name: use lower-case letters, digits and "
+            "dashes (space_slug() makes one from a name)."
+        )
+    folder = training_dir() / SPACES_FOLDER / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    mark_training_folder(folder)
+    return folder
+
+
+@dataclass(frozen=True)
+class TrainingSpace:
+    """One trainee's space as the trainer's list shows it."""
+
+    name: str
+    engagements: int
+
+
+def training_spaces() -> list[TrainingSpace]:
+    """Every trainee space under the training folder, with how many coachees it holds.
+
+    Counted from the registry file's lines, not parsed: the trainer's list is read
+    on every open of the chooser and must stay cheap with a room of spaces.
+    """
+    folder = training_dir() / SPACES_FOLDER
+    if not folder.is_dir():
+        return []
+    spaces = []
+    for child in sorted(folder.iterdir()):
+        if not child.is_dir() or space_slug(child.name) != child.name:
+            continue
+        registry = child / "private" / "engagements.csv"
+        try:
+            with registry.open(encoding="utf-8") as handle:
+                count = max(0, sum(1 for line in handle if line.strip()) - 1)
+        except OSError:
+            count = 0
+        spaces.append(TrainingSpace(child.name, count))
+    return spaces
+
+
 @dataclass(frozen=True)
 class AppContext:
-    """The page's data root, its mode and its query parameters."""
+    """The page's data root, its mode, its training space and its query parameters.
+
+    ``choose_space`` is true for a training page opened without a space of its own:
+    the page then asks the trainee for one instead of opening the app. ``banner`` is
+    false for an app shown inside the guided tour (``embedded=1``), which carries the
+    training controls once, at its top.
+    """
 
     root: Path
     training: bool
     params: dict[str, str] = field(default_factory=dict)
+    space: str = ""
+    choose_space: bool = False
+    banner: bool = True
 
     def link(self, notebook: str, **params: str | int) -> str:
-        return app_link(notebook, training=self.training, **params)
+        return app_link(notebook, training=self.training, space=self.space, **params)
 
 
 def app_context(params: dict[str, str] | None = None, *, root: Path | None = None) -> AppContext:
@@ -76,20 +140,39 @@ def app_context(params: dict[str, str] | None = None, *, root: Path | None = Non
         params.get("training", "").lower() in _TRUE
         or os.environ.get(TRAINING_ENV, "").lower() in _TRUE
     )
+    space = space_slug(params.get("space", "")) if training else ""
+    choose_space = False
     if root is None:
-        root = training_dir() if training else exports_dir()
+        if not training:
+            root = exports_dir()
+        elif space:
+            root = space_dir(space)
+        else:
+            root = training_dir()
+            choose_space = True
     elif training:
         if root.resolve() == exports_dir():
             raise RuntimeError("Training mode cannot use the real exports folder.")
         mark_training_folder(root)
-    return AppContext(root=root, training=training, params=params)
+    return AppContext(
+        root=root,
+        training=training,
+        params=params,
+        space=space,
+        choose_space=choose_space,
+        banner=params.get("embedded", "") != "1",
+    )
 
 
-def app_link(notebook: str, *, training: bool = False, **params: str | int) -> str:
-    """Relative link from one app page to another, keeping training mode."""
+def app_link(
+    notebook: str, *, training: bool = False, space: str = "", **params: str | int
+) -> str:
+    """Relative link from one app page to another, keeping training mode and space."""
     query = {k: str(v) for k, v in params.items() if v not in ("", None)}
     if training:
         query["training"] = "1"
+        if space:
+            query["space"] = space
     suffix = f"?{urlencode(query)}" if query else ""
     return f"{notebook}{suffix}"
 

@@ -43,6 +43,15 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
+def _build(build: Build, context: AppContext) -> w.Widget:
+    """The app, or, for a training page with no space yet, the space chooser."""
+    if context.choose_space:
+        from widgets.shell.spaces import space_chooser
+
+        return space_chooser(context)
+    return build(context)
+
+
 def _failed(exc: Exception) -> list[w.Widget]:
     # The coach sees why, in words; nothing was typed on this page yet, so a reload is safe.
     notice = w.HTML(
@@ -55,7 +64,7 @@ def _failed(exc: Exception) -> list[w.Widget]:
 
 async def _fill(holder: w.Box, build: Build, root: Path | None) -> None:
     try:
-        app = build(app_context(await request_params(), root=root))
+        app = _build(build, app_context(await request_params(), root=root))
     except Exception as exc:  # noqa: BLE001 - any failure must reach the page
         # Said on the page only: a kernel's log output can land in the page as a
         # traceback, which voila.json keeps from coaches.
@@ -80,7 +89,8 @@ def app_page(
         display(ConnectionWatch())
     loop = _running_loop()
     if params is not None or not is_preheated() or loop is None:
-        return build(app_context(query_params() if params is None else params, root=root))
+        context = app_context(query_params() if params is None else params, root=root)
+        return _build(build, context)
     holder = w.VBox([w.HTML("<p class='kit-opening' role='status'>Opening…</p>")])
     holder.add_class("kit-page")
     task = loop.create_task(_fill(holder, build, root))

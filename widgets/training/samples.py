@@ -4,6 +4,11 @@ They come from the same synthetic generator the analysts use (:mod:`widgets.trai
 a trainer shows exactly the kind of data the program collects, and they are written
 through the registry and the store like any real answer. Only training folders take
 them: loading samples into real program data is refused.
+
+Samples are dated around the day they are loaded (:mod:`widgets.training.sample_dates`)
+and the meeting under way starts its clock at that moment. Loading again replaces what
+the space holds instead of adding five more coachees each press; the tour seeds a space
+once (:func:`ensure_samples`) so a presenter's coachees are never swapped mid-talk.
 """
 
 from __future__ import annotations
@@ -21,13 +26,24 @@ from widgets.clock import utc_now
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.rules import MEETING_FORM
 from widgets.instrument.yaml_loading import load_instrument
-from widgets.paths import is_training_folder
+from widgets.paths import SAMPLES_FILE, is_training_folder
+from widgets.shell.context import reset_training
 from widgets.store.drafts import DraftStore
 from widgets.store.registry import Engagement
 from widgets.store.responses import ResponseStore
 from widgets.training.demo import DemoEngagement, generate_program, write_engagement
+from widgets.training.sample_dates import days_to_move, moved_by
 
-__all__ = ["SAMPLE_STAGES", "SampleEngagement", "load_samples", "start_live_meeting"]
+__all__ = [
+    "SAMPLE_STAGES",
+    "TOUR_STAGE",
+    "SampleEngagement",
+    "ensure_samples",
+    "load_samples",
+    "replace_with_samples",
+    "saved_samples",
+    "start_live_meeting",
+]
 
 SAMPLE_SEED = 20261123
 
@@ -70,6 +86,10 @@ _LIVE_NOTES = {
 _LIVE_TICKS = {"opening_thanks": timedelta(0), "opening_purpose": timedelta(minutes=1)}
 
 
+# The coachee the tour follows from checklist to second meeting: every step is saved.
+TOUR_STAGE = "second_meeting"
+
+
 @dataclass(frozen=True)
 class SampleEngagement:
     stage: str
@@ -86,13 +106,27 @@ def _has_all(demo: DemoEngagement, forms: tuple[tuple[str, int], ...]) -> bool:
     return set(forms) <= saved
 
 
-def _goal_alignment_ok(demo: DemoEngagement) -> bool:
-    return any(
-        a.item_id == "goal_alignment_ok" and a.value == "yes"
-        for s in demo.submissions
-        if s.form == "prep"
-        for a in s.answers
+def _prep_answer(demo: DemoEngagement, item_id: str, meeting_number: int = 1) -> str:
+    return next(
+        (
+            a.value
+            for s in demo.submissions
+            if s.form == "prep" and s.meeting_number == meeting_number
+            for a in s.answers
+            if a.item_id == item_id
+        ),
+        "",
     )
+
+
+def _goal_alignment_ok(demo: DemoEngagement) -> bool:
+    return _prep_answer(demo, "goal_alignment_ok") == "yes"
+
+
+def _tour_ready(demo: DemoEngagement) -> bool:
+    """The tour shows a topic typed as off limits in prep, then absent from the meeting,
+    and the goals part held: its coachee needs both."""
+    return bool(_prep_answer(demo, "off_limits")) and _goal_alignment_ok(demo)
 
 
 def _pick(
@@ -126,11 +160,21 @@ def load_samples(
             d: DemoEngagement, forms: tuple[tuple[str, int], ...] = forms, stage: str = stage
         ) -> bool:
             live_ready = stage != "meeting_live" or _goal_alignment_ok(d)
-            return _has_all(d, forms) and d.first_name not in names and live_ready
+            tour_ready = stage != TOUR_STAGE or _tour_ready(d)
+            return _has_all(d, forms) and d.first_name not in names and live_ready and tour_ready
 
         index, demo = _pick(instrument, used, fits)
         used.add(index)
         names.add(demo.first_name)
+        days = days_to_move(
+            demo,
+            stage,
+            set(forms),
+            clock().date(),
+            instrument=instrument,
+            live=stage == "meeting_live",
+        )
+        demo = moved_by(demo, days)
         engagement, _saves, _rows = write_engagement(
             demo, root, instrument=instrument, only=set(forms)
         )
@@ -139,7 +183,49 @@ def load_samples(
                 root, engagement.engagement_id, minutes_ago=14, clock=clock, instrument=instrument
             )
         samples.append(SampleEngagement(stage, description, engagement))
+    _write_samples_file(root, samples)
     return samples
+
+
+def _write_samples_file(root: Path, samples: list[SampleEngagement]) -> None:
+    lines = [f"{s.stage}\t{s.engagement.engagement_id}" for s in samples]
+    (root / SAMPLES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def saved_samples(root: Path) -> dict[str, str]:
+    """Stage -> engagement id of the samples loaded into ``root`` ({} if none)."""
+    try:
+        text = (root / SAMPLES_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    pairs = (line.split("\t", 1) for line in text.splitlines() if "\t" in line)
+    return {stage: eid for stage, eid in pairs}
+
+
+def replace_with_samples(
+    root: Path, *, clock: Callable[[], datetime] = utc_now
+) -> list[SampleEngagement]:
+    """Empty the training space ``root``, then load fresh samples: pressing Load again
+    gives the same five coachees dated around today, never five more."""
+    if not is_training_folder(root):
+        raise RuntimeError(
+            f"{root} is not a training folder: sample engagements only go into training data."
+        )
+    reset_training(root)
+    return load_samples(root, clock=clock)
+
+
+def ensure_samples(root: Path, *, clock: Callable[[], datetime] = utc_now) -> dict[str, str]:
+    """Load samples into ``root`` once; later calls leave what is there untouched.
+
+    Returns stage -> engagement id. A space that holds a trainee's own work but no
+    samples gets the samples beside it (nothing is deleted).
+    """
+    saved = saved_samples(root)
+    if set(saved) >= set(SAMPLE_STAGES):
+        return saved
+    load_samples(root, clock=clock)
+    return saved_samples(root)
 
 
 def start_live_meeting(
