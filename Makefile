@@ -2,6 +2,7 @@
 #   make run    serve the apps with Voila on 127.0.0.1:$(PORT) (no browser opened)
 #   make test   the whole suite: unit, notebooks, Voila server, real browser
 #   make train  training mode on port $(TRAIN_PORT), made-up data in training/
+#   make report the analysis as one offline HTML file: reports/report.html
 SHELL := /bin/bash
 PORT ?= 8866
 TRAIN_PORT ?= 8867
@@ -11,7 +12,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TEST_INSTALLED := $(VENV)/.installed-test
 
-.PHONY: run train test lint bench clean-venv
+.PHONY: run train test lint bench report clean-venv
 
 # pip's own lines, less its chatter: one line per package, so a first install (a few
 # minutes) visibly moves.
@@ -41,6 +42,17 @@ train: $(INSTALLED)
 	@ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
 	  $(BIN)/python -m widgets.server notebooks --port=$(TRAIN_PORT) --title="Alignment Meeting Kit (training)" \
 	  --port-hint="make train TRAIN_PORT={port}"
+
+# The analysis notebook executed and converted to one HTML file that needs no network
+# (charts are inline SVG, tables download from the page). DATA names the folders to
+# analyse, e.g. make report DATA="coach-a/exports coach-b/exports"; default: the kit's.
+DATA ?=
+REPORTS ?= reports
+report: $(INSTALLED)
+	@mkdir -p $(REPORTS)
+	ALIGNMENT_KIT_REPORT_SOURCES="$(abspath $(DATA))" $(BIN)/python -m jupyter nbconvert --to html --execute \
+	  --ExecutePreprocessor.timeout=600 --output-dir=$(REPORTS) --output=report notebooks/analysis.ipynb
+	@echo "Wrote $(REPORTS)/report.html"
 
 test: $(TEST_INSTALLED)
 	$(BIN)/python -m pytest
