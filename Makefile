@@ -5,6 +5,7 @@
 #   make train  training mode on port $(TRAIN_PORT), made-up data in training/
 #   make hub    the program's JupyterHub on 127.0.0.1:$(HUB_PORT), a local trial
 #   make workshop  training mode served to a room (all interfaces, access key required)
+#   make report the analysis as one offline HTML file: reports/report.html
 SHELL := /bin/bash
 PORT ?= 8866
 TRAIN_PORT ?= 8867
@@ -19,7 +20,7 @@ HUB_DIR := deploy/jupyterhub
 # The hub's proxy comes from npm, into the project (never a global install).
 PROXY := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
 
-.PHONY: run train workshop hub hub-install test lint bench screenshots clean-venv
+.PHONY: run train workshop hub hub-install test lint bench screenshots report clean-venv
 
 # pip's own lines, less its chatter: one line per package, so a first install (a few
 # minutes) visibly moves.
@@ -60,6 +61,17 @@ train: $(INSTALLED)
 	@ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
 	  $(BIN)/python -m widgets.server notebooks --port=$(TRAIN_PORT) --title="Alignment Meeting Kit (training)" \
 	  --port-hint="make train TRAIN_PORT={port}"
+
+# The analysis notebook executed and converted to one HTML file that needs no network
+# (charts are inline SVG, tables download from the page). DATA names the folders to
+# analyse, e.g. make report DATA="coach-a/exports coach-b/exports"; default: the kit's.
+DATA ?=
+REPORTS ?= reports
+report: $(INSTALLED)
+	@mkdir -p $(REPORTS)
+	ALIGNMENT_KIT_REPORT_SOURCES="$(abspath $(DATA))" $(BIN)/python -m jupyter nbconvert --to html --execute \
+	  --ExecutePreprocessor.timeout=600 --output-dir=$(REPORTS) --output=report notebooks/analysis.ipynb
+	@echo "Wrote $(REPORTS)/report.html"
 
 # A workshop: training mode bound to every interface, so trainees' laptops on the same
 # network can open it; the printed link (with the access key) is the way in. Each

@@ -1,39 +1,96 @@
-"""The program questions as matplotlib figures, drawn from the tables of
-:mod:`widgets.analysis.metrics`.
+"""The program questions as matplotlib figures, one per metric, and as SVG text.
 
-Each chart takes the table a metric returns (never the sessions), so what is drawn is
-exactly the table shown beside it. matplotlib is imported inside the functions: the
-numbers never need it, and a kernel that only computes them does not pay for it.
-Every chart has a plain title and axis labels, and says so when a selection is empty
-instead of drawing empty axes.
+Each chart takes the table a metric returns (never the sessions), already narrowed to
+the meeting shown, so what is drawn is exactly the table printed beside it. Shares are
+drawn on 0-100 % axes with each bar's n and percentage written on it and the total n
+in the title, because a share without its base misleads: 80 % of 5 preps is not 80 %
+of 500. Labels are the codebook's (choice labels, item wording), never raw item ids.
+matplotlib is imported inside the functions: the numbers never need it.
+
+:func:`figure_svg` turns a figure into SVG that scales to its container: it is what a
+notebook keeps as an ordinary output, so an exported HTML report shows the charts with
+no network and no widget code.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import textwrap
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow
+from widgets.instrument.instrument import Instrument
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "CHARTS",
+    "codebook_labels",
+    "choice_labels",
+    "figure_svg",
     "chart_meetings_by_month",
     "chart_section_timing",
+    "chart_goal_alignment",
+    "chart_coach_roles",
     "chart_common_asks",
     "chart_feeling",
+    "chart_debrief_rates",
     "chart_checkpoints",
+    "chart_second_meetings",
 ]
 
+_BLUE, _GREY = "#2b7bb9", "#b8c4cc"
+_TIMING_COLOURS = {"early": "#c98a2b", "in_window": _BLUE, "late": "#9a4f96"}
 
-def _figure(title: str, xlabel: str, ylabel: str) -> tuple[Figure, Any]:
-    """A chart with its plain title and axis labels (every chart has all three)."""
+
+def codebook_labels(instrument: Instrument) -> dict[str, str]:
+    """Item id -> its wording, with ``{name}`` read as "the coachee" (a chart has no name)."""
+    return {
+        entry.item_id: entry.wording.replace("{name}", "the coachee")
+        for entry in instrument.codebook()
+    }
+
+
+def choice_labels(instrument: Instrument, item_id: str) -> dict[str, str]:
+    """Stored value -> label of one item's choices; a bare value labels itself."""
+    for entry in instrument.codebook():
+        if entry.item_id == item_id and entry.choices:
+            pairs = (part.strip().partition("=") for part in entry.choices.split(";"))
+            return {value: label or value for value, _, label in pairs}
+    return {}
+
+
+def figure_svg(figure: Figure) -> str:
+    """The figure as inline SVG sized by its container (width 100 %, height by aspect)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    plt.close(figure)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # no XML prolog or doctype inside an HTML page
+    return re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+        r'<svg\1 width="100%" style="height:auto;max-width:960px" role="img"',
+        svg,
+        count=1,
+    )
+
+
+def _figure(title: str, xlabel: str, ylabel: str, rows: int = 0) -> tuple[Figure, Any]:
+    """A chart with its plain title and axis labels (every chart has all three)."""
+    import matplotlib
+
+    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, small
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, max(3.4, 0.45 * rows + 1.4)), layout="constrained")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -46,94 +103,245 @@ def _no_data(ax: Any) -> None:
     ax.set_yticks([])
 
 
+def _percent_axis(ax: Any, horizontal: bool = False) -> None:
+    (ax.set_xlim if horizontal else ax.set_ylim)(0, 100)
+
+
+def _annotate(ax: Any, bars: Any, counts: Sequence[Any], shares: Sequence[float]) -> None:
+    """Each bar's n and percentage written on it."""
+    labels = [
+        f"{int(n)} ({s:.0f} %)" if not pd.isna(s) else f"{int(n)}"
+        for n, s in zip(counts, shares, strict=True)
+    ]
+    ax.bar_label(bars, labels=labels, padding=2, fontsize=9)
+
+
+def _wrap(text: str, width: int = 38) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def chart_meetings_by_month(
-    table: pd.DataFrame, window: RecommendedWindow = DEFAULT_WINDOW
+    table: pd.DataFrame, window: RecommendedWindow | None = DEFAULT_WINDOW, meeting_number: int = 1
 ) -> Figure:
-    """Bars of first meetings per engagement month; the window shaded."""
+    """Share of held meetings per engagement month; the recommended window shaded."""
+    rows = table[table["meeting_number"] == meeting_number]
+    n = int(rows["meetings"].sum())
     fig, ax = _figure(
-        "When first meetings happen in the engagement", "Engagement month", "Meetings"
+        f"When meeting {meeting_number} is held in the engagement (n = {n} meetings)",
+        "Engagement month",
+        "Share of held meetings (%)",
     )
-    first = table[table["meeting_number"] == 1]
-    if first.empty:
+    if rows.empty or n == 0:
         _no_data(ax)
         return fig
-    colours = {"early": "#c98a2b", "in_window": "#2b7bb9", "late": "#9a4f96"}
-    ax.bar(
-        first["meeting_month"],
-        first["meetings"],
-        color=[colours[t] for t in first["timing"]],
-    )
-    ax.axvspan(window.first_month - 0.5, window.last_month + 0.5, color="#2b7bb9", alpha=0.12, lw=0)
-    ax.set_xticks(list(first["meeting_month"]))
-    ax.text(
-        window.first_month,
-        ax.get_ylim()[1] * 0.95,
-        f"recommended: {window.describe()}",
-        ha="center",
-        va="top",
-    )
+    shares = rows["share"] * 100
+    colours = [_TIMING_COLOURS.get(str(t), _GREY) for t in rows["timing"]]
+    bars = ax.bar(rows["meeting_month"], shares, color=colours)
+    _annotate(ax, bars, rows["meetings"], shares)
+    _percent_axis(ax)
+    ax.set_xticks(list(rows["meeting_month"]))
+    if window is not None:
+        ax.axvspan(window.first_month - 0.5, window.last_month + 0.5, color=_BLUE, alpha=0.12)
+        ax.text(window.first_month, 95, f"recommended: {window.describe()}", ha="center", va="top")
     return fig
 
 
-def chart_section_timing(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
-    """Median actual minutes beside the budget for each agenda part."""
+def chart_section_timing(
+    table: pd.DataFrame, meeting_number: int = 1, labels: Mapping[str, str] | None = None
+) -> Figure:
+    """Median actual minutes beside the budget for each agenda part, with its overrun share."""
+    rows = table[table["meeting_number"] == meeting_number]
+    n = int(rows["meetings"].max()) if len(rows) else 0
     fig, ax = _figure(
-        f"Time per agenda part, meeting {meeting_number}: actual against budget",
-        "Agenda part",
+        f"Time per agenda part, meeting {meeting_number}: actual against budget (n = {n} meetings)",
+        "Agenda part (share of meetings over budget beyond the tolerance)",
         "Minutes",
     )
-    rows = table[table["meeting_number"] == meeting_number]
     if rows.empty:
         _no_data(ax)
         return fig
     x = np.arange(len(rows))
-    ax.bar(x - 0.2, rows["budget_seconds"] / 60, width=0.4, label="Budget", color="#b8c4cc")
-    ax.bar(x + 0.2, rows["median_seconds"] / 60, width=0.4, label="Median actual", color="#2b7bb9")
-    ax.set_xticks(
-        x,
-        [f"{t}\n{r:.0%} overrun" for t, r in zip(rows["title"], rows["overrun_rate"], strict=True)],
-    )
+    ax.bar(x - 0.2, rows["budget_seconds"] / 60, width=0.4, label="Budget", color=_GREY)
+    ax.bar(x + 0.2, rows["median_seconds"] / 60, width=0.4, label="Median actual", color=_BLUE)
+    ticks = [
+        f"{_wrap(str(title), 16)}\n{int(over)} of {int(m)} over ({rate * 100:.0f} %)"
+        for title, over, m, rate in zip(
+            rows["title"], rows["overruns"], rows["meetings"], rows["overrun_rate"], strict=True
+        )
+    ]
+    ax.set_xticks(x, ticks, fontsize=8)
     ax.legend()
     return fig
 
 
+def chart_goal_alignment(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
+    """Share of preps agreeing to goal alignment, and of meetings that then held it."""
+    rows = table[table["meeting_number"] == meeting_number]
+    fig, ax = _figure(
+        f"Goal alignment, meeting {meeting_number}", "", "Share (%)"
+    )
+    if rows.empty or int(rows["preps"].sum()) + int(rows["meetings"].sum()) == 0:
+        _no_data(ax)
+        return fig
+    row = rows.iloc[0]
+    names = [
+        f"Agreed in prep\n(n = {int(row['preps'])} preps)",
+        f"Held in the meeting\n(n = {int(row['meetings'])} meetings)",
+    ]
+    shares = [row["agreed_rate"] * 100, row["held_rate"] * 100]
+    bars = ax.bar(names, np.nan_to_num(shares), color=_BLUE)
+    _annotate(ax, bars, [row["agreed"], row["goals_held"]], shares)
+    _percent_axis(ax)
+    return fig
+
+
 def chart_common_asks(table: pd.DataFrame) -> Figure:
-    """Horizontal bars: share of preps choosing each ask."""
-    fig, ax = _figure("What coachees ask of their manager", "Share of preps", "Ask")
-    if table.empty or table["preps"].sum() == 0:
+    """Horizontal bars: share of preps choosing each ask (labels from the codebook)."""
+    # preps counts the preps choosing each ask; share is of the preps that answered.
+    chosen = table[table["share"] > 0]
+    n = round(chosen["preps"].iloc[0] / chosen["share"].iloc[0]) if len(chosen) else 0
+    fig, ax = _figure(
+        f"What coachees ask of their manager (n = {n} preps)",
+        "Share of preps (%)",
+        "Ask",
+        rows=len(table),
+    )
+    if table.empty or n == 0:
         _no_data(ax)
         return fig
     rows = table.iloc[::-1]
-    ax.barh(rows["label"], rows["share"], color="#2b7bb9")
-    ax.set_xlim(0, 1)
+    shares = rows["share"] * 100
+    bars = ax.barh([_wrap(str(label)) for label in rows["label"]], shares, color=_BLUE)
+    _annotate(ax, bars, rows["preps"], shares)
+    _percent_axis(ax, horizontal=True)
     return fig
 
 
-def chart_feeling(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
-    """Bars of debrief feeling, 1 (struggling) to 5 (energised)."""
-    fig, ax = _figure(
-        f"How coachees feel after meeting {meeting_number}",
-        "Feeling (1 = struggling, 5 = energised)",
-        "Debriefs",
-    )
+def chart_feeling(
+    table: pd.DataFrame, meeting_number: int = 1, labels: Mapping[str, str] | None = None
+) -> Figure:
+    """Share of debriefs at each feeling, labelled with the scale's own anchors."""
     rows = table[table["meeting_number"] == meeting_number]
-    if rows.empty or rows["debriefs"].sum() == 0:
+    n = int(rows["debriefs"].sum())
+    fig, ax = _figure(
+        f"How coachees feel after meeting {meeting_number} (n = {n} debriefs)",
+        "Feeling",
+        "Share of debriefs (%)",
+    )
+    if rows.empty or n == 0:
         _no_data(ax)
         return fig
-    ax.bar(rows["feeling"], rows["debriefs"], color="#2b7bb9")
-    ax.set_xticks(range(1, 6))
+    labels = labels or {}
+    names = [
+        f"{v}\n{labels[str(v)]}" if labels.get(str(v), str(v)) != str(v) else str(v)
+        for v in rows["feeling"]
+    ]
+    shares = rows["share"] * 100
+    bars = ax.bar(names, shares, color=_BLUE)
+    _annotate(ax, bars, rows["debriefs"], shares)
+    _percent_axis(ax)
     return fig
 
 
-def chart_checkpoints(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
+def chart_debrief_rates(
+    table: pd.DataFrame, meeting_number: int = 1, labels: Mapping[str, str] | None = None
+) -> Figure:
+    """Share of debriefs answering yes to going deeper and to changed priorities."""
+    rows = table[table["meeting_number"] == meeting_number]
+    n = int(rows["debriefs"].sum())
+    fig, ax = _figure(
+        f"After meeting {meeting_number}: answered yes (n = {n} debriefs)",
+        "Share of debriefs answering yes (%)",
+        "Question",
+        rows=2,
+    )
+    if rows.empty or n == 0:
+        _no_data(ax)
+        return fig
+    labels = labels or {}
+    row = rows.iloc[0]
+    items = [("priorities_change", "priorities_change"), ("go_deeper", "go_deeper")]
+    names = [_wrap(labels.get(item, item), 44) for item, _ in items]
+    counts = [row[f"{column}_yes"] for _, column in items]
+    shares = [row[f"{column}_rate"] * 100 for _, column in items]
+    bars = ax.barh(names, np.nan_to_num(shares), color=_BLUE)
+    _annotate(ax, bars, counts, shares)
+    _percent_axis(ax, horizontal=True)
+    return fig
+
+
+def chart_checkpoints(
+    table: pd.DataFrame, meeting_number: int = 1, labels: Mapping[str, str] | None = None
+) -> Figure:
     """Horizontal bars: share of meetings in which each checkpoint was ticked."""
+    rows = table[table["meeting_number"] == meeting_number].iloc[::-1]
+    n = int(rows["meetings"].max()) if len(rows) else 0
     fig, ax = _figure(
-        f"Checkpoints ticked, meeting {meeting_number}", "Share of meetings", "Checkpoint"
+        f"Checkpoints ticked, meeting {meeting_number} (n = {n} meetings)",
+        "Share of meetings (%)",
+        "Checkpoint",
+        rows=len(rows),
     )
-    rows = table[table["meeting_number"] == meeting_number]
-    if rows.empty:
+    if rows.empty or n == 0:
         _no_data(ax)
         return fig
-    ax.barh(rows["checkpoint"].iloc[::-1], rows["rate"].iloc[::-1], color="#2b7bb9")
-    ax.set_xlim(0, 1)
+    labels = labels or {}
+    names = [_wrap(labels.get(str(c), str(c)), 48) for c in rows["checkpoint"]]
+    shares = rows["rate"] * 100
+    bars = ax.barh(names, shares, color=_BLUE)
+    _annotate(ax, bars, rows["ticked"], shares)
+    _percent_axis(ax, horizontal=True)
     return fig
+
+
+def chart_second_meetings(table: pd.DataFrame) -> Figure:
+    """Of the engagements that held a first meeting, the share that held a second."""
+    n = int(table["engagements"].sum()) if len(table) else 0
+    fig, ax = _figure(
+        f"Engagements holding a second meeting (n = {n} with a first meeting)",
+        "",
+        "Share of engagements (%)",
+    )
+    if n == 0:
+        _no_data(ax)
+        return fig
+    second = int(table["with_second_meeting"].sum())
+    shares = [second / n * 100, (n - second) / n * 100]
+    bars = ax.bar(["Second meeting held", "First meeting only"], shares, color=[_BLUE, _GREY])
+    _annotate(ax, bars, [second, n - second], shares)
+    _percent_axis(ax)
+    return fig
+
+
+def chart_coach_roles(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
+    """Horizontal bars: the role coachees chose for their coach (labels from the codebook)."""
+    n = int(table["preps"].sum()) if len(table) else 0
+    fig, ax = _figure(
+        f"The coach's role chosen for meeting {meeting_number} (n = {n} preps)",
+        "Share of preps (%)",
+        "Role",
+        rows=len(table),
+    )
+    if n == 0:
+        _no_data(ax)
+        return fig
+    rows = table.iloc[::-1]
+    shares = rows["share"] * 100
+    bars = ax.barh([_wrap(str(label)) for label in rows["label"]], shares, color=_BLUE)
+    _annotate(ax, bars, rows["preps"], shares)
+    _percent_axis(ax, horizontal=True)
+    return fig
+
+
+# Metric name -> chart; every tab of the dashboard has one.
+CHARTS = {
+    "meetings_by_month": chart_meetings_by_month,
+    "section_timing": chart_section_timing,
+    "goal_alignment_uptake": chart_goal_alignment,
+    "common_asks": chart_common_asks,
+    "coach_role_choices": chart_coach_roles,
+    "feeling_distribution": chart_feeling,
+    "debrief_rates": chart_debrief_rates,
+    "checkpoint_completion": chart_checkpoints,
+    "second_meeting_share": chart_second_meetings,
+}

@@ -1,16 +1,18 @@
 """The analyst's dashboard: filters, then each program question as a chart and its table.
 
-Works in JupyterLab and under Voila (charts are drawn to PNG images, so no plotting
-backend or front-end extension is needed). With no responses in the data root it says
-so and shows a small made-up program instead, so the dashboard can be tried (and
-tested) anywhere.
+Works in JupyterLab and under Voila: charts are inline SVG in HTML widgets, so no
+plotting backend or front-end extension is needed. Displayed, the app also leaves the
+whole analysis as an ordinary HTML output (:mod:`widgets.analysis.report`), hidden
+while the widgets are live, so the executed notebook converted to HTML is a complete
+report that needs no network. With no responses in the data root it says so and shows
+a small made-up program instead, so the dashboard can be tried (and tested) anywhere.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,18 +20,19 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from widgets.analysis.charts import (
-    chart_checkpoints,
-    chart_common_asks,
-    chart_feeling,
-    chart_meetings_by_month,
-    chart_section_timing,
-)
 from widgets.analysis.filters import filter_sessions
 from widgets.analysis.long_table import load_responses
-from widgets.analysis.metrics import METRICS, all_metrics
+from widgets.analysis.metrics import all_metrics, common_asks
+from widgets.analysis.report import STATIC_CLASS, MetricPage, metric_pages, static_report
 from widgets.analysis.wide_table import wide_sessions
-from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, load_window
+from widgets.apps.timing import (
+    DEFAULT_TOLERANCE,
+    DEFAULT_WINDOW,
+    OverrunTolerance,
+    RecommendedWindow,
+    load_overrun_tolerance,
+    load_windows,
+)
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import home_link, page_header
@@ -38,6 +41,7 @@ from widgets.shell.context import app_context
 __all__ = ["AnalysisData", "load_analysis_data", "build_analysis_app", "AnalysisApp"]
 
 SYNTHETIC_ENGAGEMENTS = 60
+REPORT_SOURCES_ENV = "ALIGNMENT_KIT_REPORT_SOURCES"
 
 
 @dataclass(frozen=True)
@@ -74,41 +78,30 @@ def load_analysis_data(
     return AnalysisData(sessions, note, True)
 
 
-def _png(figure: Any) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=96)
-    plt.close(figure)
-    return buffer.getvalue()
-
-
-def _table_html(table: pd.DataFrame) -> str:
-    formatted = table.copy()
-    for column in formatted.columns:
-        if column.endswith(("rate", "share")):
-            formatted[column] = formatted[column].map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
-        elif formatted[column].dtype.kind == "f":
-            formatted[column] = formatted[column].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
-    return formatted.to_html(index=False, border=0, classes="kit-table", escape=True)
-
-
 def _options(values: pd.Series) -> list[str]:
     return sorted({str(v) for v in values.dropna().astype(object) if str(v)})
 
 
 class AnalysisApp(w.VBox):
-    """Filters on top; one tab per question with its chart and the table behind it."""
+    """Filters on top; one tab per question with its chart and the table behind it.
+
+    The meeting selector narrows every chart and table to that meeting (asks are
+    counted from that meeting's preps); only the second-meeting share counts both.
+    """
 
     def __init__(
         self,
         data: AnalysisData,
         *,
         window: RecommendedWindow = DEFAULT_WINDOW,
+        windows: Mapping[int, RecommendedWindow | None] | None = None,
+        tolerance: OverrunTolerance = DEFAULT_TOLERANCE,
         instrument: Instrument | None = None,
     ) -> None:
         self.data = data
-        self.window = window
+        self.windows = dict(windows) if windows is not None else {1: window, 2: None}
+        self.window = self.windows.get(1) or window
+        self.tolerance = tolerance
         self.instrument = instrument or load_instrument()
         sessions = data.sessions
         self.programs = w.SelectMultiple(
@@ -121,15 +114,20 @@ class AnalysisApp(w.VBox):
         self.end = w.DatePicker(description="To")
         self.meeting = w.Dropdown(options=[1, 2], value=1, description="Meeting")
         self.summary = w.HTML()
-        self.tabs = w.Tab()
+        self.tabs = w.Tab(layout=w.Layout(width="100%"))
         for control in (self.programs, self.cohorts, self.start, self.end, self.meeting):
             control.observe(self._changed, names="value")
-        note = w.HTML(f"<p class='kit-note'>{data.note}</p>")
+        # Live widgets hide the static copy of the report printed under them.
+        note = w.HTML(
+            f"<style>.{STATIC_CLASS} {{display: none;}}</style>"
+            f"<p class='kit-note'>{data.note}</p>"
+        )
         filters = w.HBox(
             [w.VBox([self.programs, self.cohorts]), w.VBox([self.start, self.end, self.meeting])]
         )
         super().__init__(
-            children=[w.HTML("<h2>Program analysis</h2>"), note, filters, self.summary, self.tabs]
+            children=[w.HTML("<h2>Program analysis</h2>"), note, filters, self.summary, self.tabs],
+            layout=w.Layout(width="100%"),
         )
         self.refresh()
 
@@ -146,41 +144,44 @@ class AnalysisApp(w.VBox):
             end=self.end.value,
         )
 
+    def pages(self, sessions: pd.DataFrame, meeting_number: int) -> list[MetricPage]:
+        """Every question for one meeting number over ``sessions``."""
+        tables = all_metrics(
+            sessions, windows=self.windows, tolerance=self.tolerance, instrument=self.instrument
+        )
+        of_meeting = sessions[sessions["meeting_number"] == meeting_number]
+        tables["common_asks"] = common_asks(of_meeting, self.instrument)
+        return metric_pages(
+            tables, meeting_number=meeting_number, instrument=self.instrument, windows=self.windows
+        )
+
     def refresh(self) -> None:
         sessions = self.selected()
-        tables = all_metrics(sessions, window=self.window, instrument=self.instrument)
         number = int(self.meeting.value)
         engagements = sessions["engagement_id"].nunique()
         self.summary.value = f"<p>{engagements} engagements, {len(sessions)} sessions selected.</p>"
-        charts = {
-            "meetings_by_month": chart_meetings_by_month(tables["meetings_by_month"], self.window),
-            "section_timing": chart_section_timing(tables["section_timing"], number),
-            "common_asks": chart_common_asks(tables["common_asks"]),
-            "feeling_distribution": chart_feeling(tables["feeling_distribution"], number),
-            "checkpoint_completion": chart_checkpoints(tables["checkpoint_completion"], number),
-        }
-        titles = {
-            "meetings_by_month": "Timing",
-            "section_timing": "Agenda time",
-            "goal_alignment_uptake": "Goal alignment",
-            "common_asks": "Asks",
-            "coach_role_choices": "Coach's role",
-            "feeling_distribution": "Feeling",
-            "debrief_rates": "Debrief",
-            "checkpoint_completion": "Checkpoints",
-            "second_meeting_share": "Second meetings",
-        }
-        pages = []
-        for name in METRICS:
-            parts: list[w.Widget] = []
-            if name in charts:
-                parts.append(w.Image(value=_png(charts[name]), format="png"))
-            parts.append(w.HTML(_table_html(tables[name])))
-            pages.append(w.VBox(parts))
-        self.tables = tables
-        self.tabs.children = pages
-        for index, name in enumerate(METRICS):
-            self.tabs.set_title(index, titles[name])
+        pages = self.pages(sessions, number)
+        self.tables = {page.name: page.table for page in pages}
+        self.tabs.children = [w.HTML(page.html()) for page in pages]
+        for index, page in enumerate(pages):
+            self.tabs.set_title(index, page.title)
+
+    def static_html(self) -> str:
+        """The whole analysis of the current selection, every meeting, as plain HTML."""
+        sessions = self.selected()
+        numbers = [int(n) for n in self.meeting.options]
+        summary = (
+            f"{self.data.note} {sessions['engagement_id'].nunique()} engagements, "
+            f"{len(sessions)} sessions."
+        )
+        return static_report({n: self.pages(sessions, n) for n in numbers}, summary)
+
+    def _ipython_display_(self) -> None:
+        """The live widget, then the static report as an ordinary output beneath it."""
+        from IPython.display import HTML, display
+
+        display(self._repr_mimebundle_(), raw=True)
+        display(HTML(self.static_html()))
 
 
 def build_analysis_app(
@@ -194,10 +195,16 @@ def build_analysis_app(
     """
     context = app_context(params)
     if not sources:
-        sources = (context.root,)
+        # ``make report DATA="a b"`` names the folders here (absolute paths: the kernel
+        # runs in notebooks/); read at call time, never at import.
+        named = os.environ.get(REPORT_SOURCES_ENV, "").split()
+        sources = tuple(named) if named and not context.training else (context.root,)
     data = load_analysis_data(*sources)
     first = Path(sources[0])
-    app = AnalysisApp(data, window=load_window(first if first.is_dir() else context.root))
+    settings = first if first.is_dir() else context.root
+    app = AnalysisApp(
+        data, windows=load_windows(settings), tolerance=load_overrun_tolerance(settings)
+    )
     if context.training:
         header = page_header(
             "Program analysis", "Made-up engagements from the training folder.", context

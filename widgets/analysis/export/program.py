@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from widgets.analysis.export.cells import long_rows, wide_rows, write_export_csv
+from widgets.analysis.export.cells import long_cells, wide_cells, write_cells_csv
 from widgets.analysis.export.datapackage import write_codebook_csv, write_datapackage
 from widgets.analysis.export.redact import (
     drop_coachee_only,
@@ -40,7 +40,6 @@ from widgets.analysis.export.redact import (
     redact_free_text,
     registry_people,
 )
-from widgets.analysis.long_columns import LONG_COLUMNS
 from widgets.analysis.long_table import load_responses
 from widgets.analysis.sources import resolve_sources
 from widgets.analysis.wide_table import SESSION_COLUMNS, wide_sessions
@@ -172,8 +171,8 @@ def export_program(
     # The wide table repeats the long one's session columns; both are written typed.
     assert tuple(wide.columns[: len(SESSION_COLUMNS)]) == SESSION_COLUMNS
 
-    write_export_csv(out / "responses.csv", LONG_COLUMNS, long_rows(long))
-    write_export_csv(out / "sessions.csv", list(wide.columns), wide_rows(wide))
+    write_cells_csv(out / "responses.csv", long_cells(long))
+    write_cells_csv(out / "sessions.csv", wide_cells(wide))
     write_codebook_csv(out, instrument)
     write_datapackage(out, long, wide, instrument)
     return ExportSummary(
