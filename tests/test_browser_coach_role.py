@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.test_browser_meeting import open_meeting
-from tests.test_browser_prep import create_engagement, open_prep
+from tests.test_browser_prep import create_engagement
 from tests.voila_server import VoilaServer
 
 pytestmark = pytest.mark.browser
@@ -17,8 +17,7 @@ def test_observe_in_prep_turns_the_meeting_into_the_coachees_guide(
     kit_page: Page, voila_server: VoilaServer
 ):
     page = kit_page
-    open_prep(page, voila_server)
-    eid = create_engagement(page, "Lena")
+    eid = create_engagement(page, voila_server, "Lena")
     page.locator(".kit-checklist-meeting_date input").fill("2026-10-14")
     page.locator(".kit-prep-success textarea").fill("Hear how my manager sees me")
     page.locator(".kit-prep-asks-priorities input").check()
@@ -26,8 +25,8 @@ def test_observe_in_prep_turns_the_meeting_into_the_coachees_guide(
         "You lead, with the coach supporting"
     ).click()
     page.locator(".kit-prep-closing_lead").get_by_text("The coach closes").click()
-    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes").click()
-    page.locator(".kit-prep-text_consent").get_by_text("No").click()
+    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes", exact=True).click()
+    page.locator(".kit-prep-text_consent").get_by_text("No", exact=True).click()
     page.locator(".kit-prep-coach_role").get_by_text("Observe silently while you lead").click()
     page.locator(".kit-action-submit").click()
     expect(page.locator(".kit-submit-message")).to_contain_text("Saved on")

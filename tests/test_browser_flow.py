@@ -40,8 +40,8 @@ def fill_prep(page: Page) -> None:
     page.locator(".kit-prep-asks-priorities input").check()
     page.locator(".kit-prep-opening_lead").get_by_text("The coach opens and facilitates").click()
     page.locator(".kit-prep-closing_lead").get_by_text("The coach closes").click()
-    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes").click()
-    page.locator(".kit-prep-text_consent").get_by_text("No").click()
+    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes", exact=True).click()
+    page.locator(".kit-prep-text_consent").get_by_text("No", exact=True).click()
 
 
 def test_prep_submit_puts_the_cursor_on_the_first_answer_to_fix_then_offers_the_meeting(

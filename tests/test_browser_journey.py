@@ -125,8 +125,8 @@ def test_first_meeting_journey(kit_page: Page, voila_server: VoilaServer, tmp_pa
     page.locator(".kit-prep-off_limits textarea").fill("Team restructuring")
     page.locator(".kit-prep-opening_lead").get_by_text("You lead, with the coach").click()
     page.locator(".kit-prep-closing_lead").get_by_text("The coach closes").click()
-    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes").click()
-    page.locator(".kit-prep-text_consent").get_by_text("No").click()
+    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes", exact=True).click()
+    page.locator(".kit-prep-text_consent").get_by_text("No", exact=True).click()
     page.locator(".kit-action-submit").click()
     expect(page.locator(".kit-submit-message")).to_contain_text("Saved on")
 

@@ -65,6 +65,7 @@ def test_two_tabs_on_one_meeting_never_overwrite_or_resurrect(
     expect(tab_a.locator(".kit-action-end")).to_be_disabled()
 
     tab_b.locator(".kit-action-end").click()
+    tab_b.locator(".kit-action-confirm-end").click()  # End asks first
     expect(tab_b.locator("a.kit-action-debrief")).to_be_visible()
     rows = meeting_rows(voila_server, eid, 1)
     assert rows["strengths_best"] == "Noted in A" and rows["strengths_impact"] == "Noted in B"

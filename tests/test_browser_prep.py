@@ -21,6 +21,9 @@ def open_prep(page: Page, server: VoilaServer, query: str = "") -> None:
 def create_engagement(page: Page, server: VoilaServer, first_name: str, query: str = "") -> str:
     """Create it where coaches do (home), then open its prep from the new row's link."""
     page.goto(f"{server.url}/voila/render/home.ipynb{query}")
+    page.locator(".kit-engagement-first_name input").wait_for()
+    rows = page.locator(".kit-home-row", has_text=first_name)
+    before = {rows.nth(i).get_attribute("data-engagement") for i in range(rows.count())}
     page.locator(".kit-engagement-first_name input").fill(first_name)
     page.locator(".kit-engagement-coach input").fill("Coach Kim")
     page.locator(".kit-engagement-program input").fill("Leaders 2026")
@@ -30,7 +33,9 @@ def create_engagement(page: Page, server: VoilaServer, first_name: str, query: s
     expect(page.locator(".kit-picker-message")).to_contain_text(
         f"Created an engagement for {first_name}."
     )
-    row = page.locator(".kit-home-row", has_text=first_name)
+    expect(rows).to_have_count(len(before) + 1)
+    new = [rows.nth(i) for i in range(rows.count())]
+    row = next(r for r in new if r.get_attribute("data-engagement") not in before)
     engagement_id = row.get_attribute("data-engagement")
     assert engagement_id and re.fullmatch(r"e-[0-9a-f]{12}", engagement_id)
     row.locator(".kit-action-open-prep").click()
@@ -78,8 +83,8 @@ def test_coach_fills_submits_and_finds_it_after_a_reload(kit_page: Page, voila_s
         "You lead, with the coach supporting"
     ).click()
     page.locator(".kit-prep-closing_lead").get_by_text("The coach closes").click()
-    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes").click()
-    page.locator(".kit-prep-text_consent").get_by_text("No").click()
+    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes", exact=True).click()
+    page.locator(".kit-prep-text_consent").get_by_text("No", exact=True).click()
     expect(page.locator(".kit-message-prep-asks")).to_be_hidden()
     page.locator(".kit-action-submit").click()
     expect(page.locator(".kit-submit-message")).to_contain_text("Saved on")

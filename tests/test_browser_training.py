@@ -40,8 +40,8 @@ def test_training_mode_saves_only_to_its_own_folder_and_resets(
     page.locator(".kit-prep-asks-feedback input").check()
     page.locator(".kit-prep-opening_lead").get_by_text("The coach opens and facilitates").click()
     page.locator(".kit-prep-closing_lead").get_by_text("The coach closes").click()
-    page.locator(".kit-prep-goal_alignment_ok").get_by_text("No").click()
-    page.locator(".kit-prep-text_consent").get_by_text("Yes").click()
+    page.locator(".kit-prep-goal_alignment_ok").get_by_text("No", exact=True).click()
+    page.locator(".kit-prep-text_consent").get_by_text("Yes", exact=True).click()
     page.locator(".kit-action-submit").click()
     expect(page.locator(".kit-submit-message")).to_contain_text("Saved on")
 

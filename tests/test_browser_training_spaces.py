@@ -61,7 +61,7 @@ def test_two_trainees_see_only_their_own_coachees_and_reset_only_their_own(
     ana.locator(".kit-action-load-samples").click()
     expect(ana.locator(".kit-training-message")).to_contain_text("Loaded 5 sample engagements")
     expect(ana.locator(PICKER_OPTIONS)).to_have_count(6)
-    create_engagement(ben, "Benjamin Own")
+    create_engagement(ben, voila_server, "Benjamin Own", "?training=1&space=ben")
 
     ana.reload()  # ana sees her samples, not ben's coachee
     expect(ana.locator(PICKER_OPTIONS)).to_have_count(6)

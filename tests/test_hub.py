@@ -122,7 +122,7 @@ def fill_and_submit_prep(page: Page, coach: Coach) -> None:
     page.locator(".kit-prep-off_limits textarea").fill(coach.secret)
     page.locator(".kit-prep-opening_lead").get_by_text("The coach opens and facilitates").click()
     page.locator(".kit-prep-closing_lead").get_by_text("The coach closes").click()
-    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes").click()
+    page.locator(".kit-prep-goal_alignment_ok").get_by_text("Yes", exact=True).click()
     page.locator(".kit-prep-text_consent").get_by_text(coach.consent, exact=True).click()
     page.locator(".kit-action-submit").click()
     expect(page.locator(".kit-submit-message")).to_contain_text("Saved on")
@@ -145,13 +145,14 @@ def test_a_coach_signs_in_creates_an_engagement_and_submits_its_prep(
     page.locator(".kit-engagement-cohort input").fill("Autumn")
     page.locator(".kit-engagement-start_date input").fill("2026-09-01")
     page.locator(".kit-action-create-engagement").click()
-    expect(page.locator(".kit-picker-message")).to_contain_text("Created engagement")
-    match = re.search(r"e-[0-9a-f]{12}", page.locator(".kit-picker-message").inner_text())
-    assert match
-    coach.engagement = match.group(0)
-
-    row = page.locator(f".kit-home-row[data-engagement='{coach.engagement}']")
-    expect(row).to_contain_text(coach.first_name)
+    expect(page.locator(".kit-picker-message")).to_contain_text(
+        f"Created an engagement for {coach.first_name}."
+    )
+    row = page.locator(".kit-home-row", has_text=coach.first_name)
+    expect(row).to_have_count(1)  # each coach's own folder starts empty
+    engagement = row.get_attribute("data-engagement") or ""
+    assert re.fullmatch(r"e-[0-9a-f]{12}", engagement)
+    coach.engagement = engagement
     row.locator(".kit-action-open-prep").click()
     expect(page.locator(".kit-prep-success textarea")).to_be_visible(timeout=PAGE_READY)
     assert f"/user/{user}/voila/render/prep.ipynb" in page.url

@@ -110,14 +110,20 @@ def test_csv_link_downloads_the_table_shown(app: AnalysisApp) -> None:
     assert table["debriefs"].tolist() == expected["debriefs"].tolist()
 
 
-def test_executed_notebook_html_is_a_complete_offline_report(
-    program: Path, tmp_path: Path
-) -> None:
+def test_executed_notebook_html_is_a_complete_offline_report(program: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO), "ALIGNMENT_KIT_REPORT_SOURCES": str(program)}
     subprocess.run(
         [
-            sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute",
-            "--ExecutePreprocessor.timeout=300", f"--output-dir={tmp_path}", "--output=report",
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "html",
+            "--execute",
+            "--ExecutePreprocessor.timeout=300",
+            f"--output-dir={tmp_path}",
+            "--output=report",
             str(REPO / "notebooks" / "analysis.ipynb"),
         ],
         check=True,

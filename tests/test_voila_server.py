@@ -91,13 +91,11 @@ def test_voila_json_keeps_coaches_safe():
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_every_page_opens_on_the_kits_own_loading_screen(
-    voila_server: VoilaServer, notebook: str
-):
+def test_every_page_opens_on_the_kits_own_loading_screen(voila_server: VoilaServer, notebook: str):
     """What the first paint shows: the kit's name and which page is opening, never
     Voila's cell counter."""
     _status, body = voila_server.get(f"/voila/render/{notebook}")
-    loading = body[body.index("id=\"loading\"") : body.index("id=\"rendered_cells\"")]
+    loading = body[body.index('id="loading"') : body.index('id="rendered_cells"')]
     assert "Alignment Meeting Kit" in loading
     assert f"Opening {TAB_TITLES[notebook]}…" in loading
     assert "Executing" not in body

@@ -47,9 +47,7 @@ def test_every_step_links_to_the_same_coachee_in_the_same_space(training, no_pro
     assert tour.link(STEPS[0]) == "home.ipynb?training=1&space=presenter"
 
 
-def test_the_off_limits_topic_is_named_in_prep_and_absent_from_the_meeting(
-    training, no_program
-):
+def test_the_off_limits_topic_is_named_in_prep_and_absent_from_the_meeting(training, no_program):
     tour = open_tour()
     off_limits = tour._off_limits()
     assert off_limits  # the tour's coachee has one, by construction
