@@ -17,7 +17,7 @@ from typing import Any
 
 from widgets.clock import local_time
 from widgets.errors import StoreError
-from widgets.shell.takeover import TakeOverNotice
+from widgets.shell.takeover import DraftClaim, TakeOverNotice
 from widgets.store.drafts import DraftStore, DraftWriter, StaleDraft
 
 __all__ = ["FormWriter", "not_saved_text", "saved_text"]
@@ -40,7 +40,7 @@ def not_saved_text(problem: StoreError) -> str:
     return f"Not saved: {problem} Your answers are still here."
 
 
-class FormWriter:
+class FormWriter(DraftClaim):
     """A form page's claim on its draft; ``notice.widget`` goes first on the page.
 
     ``lock(True)`` makes the page read-only, ``lock(False)`` editable again;
@@ -107,13 +107,7 @@ class FormWriter:
 
     def save(self, data: dict[str, Any]) -> str | None:
         """Save the draft; ``None`` when this page may not (another tab wrote)."""
-        if self.writer is None or self.stale is not None:
-            return None
-        try:
-            return self.writer.save(data)
-        except StaleDraft as problem:
-            self.went_stale(problem)
-            return None
+        return self._save(data)
 
     @contextmanager
     def finishing(self) -> Iterator[None]:
@@ -123,12 +117,8 @@ class FormWriter:
             return
         if self.stale is not None:
             raise self.stale
-        try:
-            with self.writer.finishing():
-                yield
-        except StaleDraft as problem:
-            self.went_stale(problem)
-            raise
+        with self._finishing(self.writer):
+            yield
 
     def went_stale(self, problem: StaleDraft) -> None:
         self.stale = problem
