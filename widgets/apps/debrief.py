@@ -33,7 +33,7 @@ from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import app_context
 from widgets.shell.focus import PageFocus
 from widgets.shell.form_writer import FormWriter, not_saved_text, saved_text
-from widgets.shell.page import app_page
+from widgets.shell.page import app_page_of
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ticker import Ticker
 from widgets.shell.ui_text import status_html
@@ -336,8 +336,4 @@ def build_debrief_app(
     *, root: Path | None = None, params: dict[str, str] | None = None
 ) -> w.Widget:
     """Build the debrief app for the page's query string (or ``params``)."""
-    return app_page(
-        lambda context: DebriefApp(root=context.root, params=context.params).widget,
-        params=params,
-        root=root,
-    )
+    return app_page_of(DebriefApp, params=params, root=root)

@@ -26,7 +26,7 @@ from widgets.apps.timing import DEFAULT_WINDOW, ProgramSettingsError, load_windo
 from widgets.errors import StoreError
 from widgets.shell.chrome import page_header
 from widgets.shell.context import AppContext, app_context
-from widgets.shell.page import app_page
+from widgets.shell.page import app_page_of
 from widgets.shell.picker import EngagementPicker
 from widgets.shell.ui_text import status_html
 from widgets.store.drafts import DraftStore
@@ -288,8 +288,4 @@ class HomeApp:
 
 def build_home_app(*, root: Path | None = None, params: dict[str, str] | None = None) -> w.Widget:
     """Build the home page for the page's query string (or ``params``)."""
-    return app_page(
-        lambda context: HomeApp(root=context.root, params=context.params).widget,
-        params=params,
-        root=root,
-    )
+    return app_page_of(HomeApp, params=params, root=root)
