@@ -116,6 +116,25 @@ def _annotate(ax: Any, bars: Any, counts: Sequence[Any], shares: Sequence[float]
     ax.bar_label(bars, labels=labels, padding=2, fontsize=9)
 
 
+def _share_bars(
+    ax: Any,
+    names: Sequence[Any],
+    counts: Sequence[Any],
+    shares: Sequence[float],
+    *,
+    horizontal: bool = False,
+    color: Any = _BLUE,
+) -> None:
+    """Bars of shares on a 0-100 % axis, each with its n and percentage written on it.
+
+    A share with no base (NaN) is drawn as an empty bar and labelled with its n alone.
+    """
+    draw = ax.barh if horizontal else ax.bar
+    bars = draw(names, np.nan_to_num(shares), color=color)
+    _annotate(ax, bars, counts, shares)
+    _percent_axis(ax, horizontal)
+
+
 def _wrap(text: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
@@ -136,9 +155,7 @@ def chart_meetings_by_month(
         return fig
     shares = rows["share"] * 100
     colours = [_TIMING_COLOURS.get(str(t), _GREY) for t in rows["timing"]]
-    bars = ax.bar(rows["meeting_month"], shares, color=colours)
-    _annotate(ax, bars, rows["meetings"], shares)
-    _percent_axis(ax)
+    _share_bars(ax, rows["meeting_month"], rows["meetings"], shares, color=colours)
     ax.set_xticks(list(rows["meeting_month"]))
     if window is not None:
         ax.axvspan(window.first_month - 0.5, window.last_month + 0.5, color=_BLUE, alpha=0.12)
@@ -177,9 +194,7 @@ def chart_section_timing(
 def chart_goal_alignment(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
     """Share of preps agreeing to goal alignment, and of meetings that then held it."""
     rows = table[table["meeting_number"] == meeting_number]
-    fig, ax = _figure(
-        f"Goal alignment, meeting {meeting_number}", "", "Share (%)"
-    )
+    fig, ax = _figure(f"Goal alignment, meeting {meeting_number}", "", "Share (%)")
     if rows.empty or int(rows["preps"].sum()) + int(rows["meetings"].sum()) == 0:
         _no_data(ax)
         return fig
@@ -189,9 +204,7 @@ def chart_goal_alignment(table: pd.DataFrame, meeting_number: int = 1) -> Figure
         f"Held in the meeting\n(n = {int(row['meetings'])} meetings)",
     ]
     shares = [row["agreed_rate"] * 100, row["held_rate"] * 100]
-    bars = ax.bar(names, np.nan_to_num(shares), color=_BLUE)
-    _annotate(ax, bars, [row["agreed"], row["goals_held"]], shares)
-    _percent_axis(ax)
+    _share_bars(ax, names, [row["agreed"], row["goals_held"]], shares)
     return fig
 
 
@@ -211,9 +224,9 @@ def chart_common_asks(table: pd.DataFrame) -> Figure:
         return fig
     rows = table.iloc[::-1]
     shares = rows["share"] * 100
-    bars = ax.barh([_wrap(str(label)) for label in rows["label"]], shares, color=_BLUE)
-    _annotate(ax, bars, rows["preps"], shares)
-    _percent_axis(ax, horizontal=True)
+    _share_bars(
+        ax, [_wrap(str(label)) for label in rows["label"]], rows["preps"], shares, horizontal=True
+    )
     return fig
 
 
@@ -237,9 +250,7 @@ def chart_feeling(
         for v in rows["feeling"]
     ]
     shares = rows["share"] * 100
-    bars = ax.bar(names, shares, color=_BLUE)
-    _annotate(ax, bars, rows["debriefs"], shares)
-    _percent_axis(ax)
+    _share_bars(ax, names, rows["debriefs"], shares)
     return fig
 
 
@@ -264,9 +275,7 @@ def chart_debrief_rates(
     names = [_wrap(labels.get(item, item), 44) for item, _ in items]
     counts = [row[f"{column}_yes"] for _, column in items]
     shares = [row[f"{column}_rate"] * 100 for _, column in items]
-    bars = ax.barh(names, np.nan_to_num(shares), color=_BLUE)
-    _annotate(ax, bars, counts, shares)
-    _percent_axis(ax, horizontal=True)
+    _share_bars(ax, names, counts, shares, horizontal=True)
     return fig
 
 
@@ -288,9 +297,7 @@ def chart_checkpoints(
     labels = labels or {}
     names = [_wrap(labels.get(str(c), str(c)), 48) for c in rows["checkpoint"]]
     shares = rows["rate"] * 100
-    bars = ax.barh(names, shares, color=_BLUE)
-    _annotate(ax, bars, rows["ticked"], shares)
-    _percent_axis(ax, horizontal=True)
+    _share_bars(ax, names, rows["ticked"], shares, horizontal=True)
     return fig
 
 
@@ -307,9 +314,13 @@ def chart_second_meetings(table: pd.DataFrame) -> Figure:
         return fig
     second = int(table["with_second_meeting"].sum())
     shares = [second / n * 100, (n - second) / n * 100]
-    bars = ax.bar(["Second meeting held", "First meeting only"], shares, color=[_BLUE, _GREY])
-    _annotate(ax, bars, [second, n - second], shares)
-    _percent_axis(ax)
+    _share_bars(
+        ax,
+        ["Second meeting held", "First meeting only"],
+        [second, n - second],
+        shares,
+        color=[_BLUE, _GREY],
+    )
     return fig
 
 
@@ -327,9 +338,9 @@ def chart_coach_roles(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
         return fig
     rows = table.iloc[::-1]
     shares = rows["share"] * 100
-    bars = ax.barh([_wrap(str(label)) for label in rows["label"]], shares, color=_BLUE)
-    _annotate(ax, bars, rows["preps"], shares)
-    _percent_axis(ax, horizontal=True)
+    _share_bars(
+        ax, [_wrap(str(label)) for label in rows["label"]], rows["preps"], shares, horizontal=True
+    )
     return fig
 
 

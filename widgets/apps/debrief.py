@@ -20,7 +20,7 @@ import ipywidgets as w
 
 from widgets.apps.debrief_clock import Clock, DebriefClock, clock_stamp
 from widgets.apps.summary.view import SummaryView, build_summary_view
-from widgets.clock import local_time, utc_now
+from widgets.clock import utc_now
 from widgets.errors import StoreError
 from widgets.forms.fields import hook_class
 from widgets.forms.form_view import FormView
@@ -32,12 +32,12 @@ from widgets.shell.chrome import page_header
 from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import app_context
 from widgets.shell.focus import PageFocus
-from widgets.shell.form_writer import FormWriter
-from widgets.shell.page import app_page
+from widgets.shell.form_writer import FormWriter, not_saved_text, saved_text
+from widgets.shell.page import app_page_of
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ticker import Ticker
 from widgets.shell.ui_text import status_html
-from widgets.store.drafts import DraftStore, StaleDraft
+from widgets.store.drafts import DraftStore
 from widgets.store.records import Answer, Submission
 from widgets.store.registry import Engagement, EngagementRegistry
 from widgets.store.responses import ResponseStore
@@ -192,14 +192,13 @@ class DebriefApp:
         draft = self.writer.open(eid, self._draft_key())
         self._loading = True
         try:
-            if draft and (saved is None or draft[0] > saved.recorded_at):
+            shown = self.writer.restore(
+                draft[0] if draft else None, saved.recorded_at if saved else ""
+            )
+            if draft and shown == "draft":
                 self.view.set_values(draft[1].get(FORM, {}))
                 self.clock.restore(draft[1].get("clock"))
-                self._set_status(
-                    f"Restored what was typed here on {local_time(draft[0])}: not "
-                    "submitted yet. Submit when ready."
-                )
-            elif saved is not None:
+            elif saved is not None and shown == "saved":
                 values = saved.values()
                 self.view.set_values(values)
                 self.clock.restore(
@@ -208,13 +207,6 @@ class DebriefApp:
                         "ended_at": values.get(f"{FORM}_ended_at"),
                     }
                 )
-                self._set_status(
-                    f"Showing what was saved on {local_time(saved.recorded_at)}. Change "
-                    "anything and submit again; the earlier answers stay in the history.",
-                    "ok",
-                )
-            else:
-                self._set_status("Nothing saved yet. What you type is kept as you go.")
         finally:
             self._loading = False
         self.summary_button.layout.display = "" if saved is not None else "none"
@@ -251,15 +243,7 @@ class DebriefApp:
 
     def _save_draft(self) -> None:
         assert self.engagement is not None
-        try:
-            stamp = self.writer.save(self._draft_data())
-        except OSError as exc:
-            self._set_status(
-                f"Could not keep what was typed ({exc}). Keep this page open.", "error"
-            )
-            return
-        if stamp is not None:
-            self._set_status(f"Kept as you type ({local_time(stamp)}). Not submitted yet.")
+        self.writer.keep(self._draft_data())
 
     def _draft_data(self) -> dict:
         return {FORM: self.view.values() if self.view else {}, "clock": self.clock.state()}
@@ -312,30 +296,15 @@ class DebriefApp:
                     forms={FORM: [*self.view.answers(), *self._timing_answers()]},
                     instrument_version=self.instrument.version,
                 )
-        except StaleDraft as exc:
-            self.clock.started_at, self.clock.ended_at = was
-            self.submit_message.value = status_html(f"Not saved: {exc}", "error")
-            return False
         except StoreError as exc:
             self.clock.started_at, self.clock.ended_at = was  # keep the clock running
-            self.submit_message.value = status_html(
-                f"Not saved: {exc} Your answers are still here.", "error"
-            )
+            self.submit_message.value = status_html(not_saved_text(exc), "error")
             return False
-        if not found:
-            text = "Nothing changed since the last save, so nothing new was saved."
-            self.submit_message.value = status_html(text, "ok")
-            self._set_status(text, "ok")
-            return True
-        saved = found[0]
-        when = local_time(saved.recorded_at)
-        text = (
-            f"Saved your changes on {when}; the earlier answers stay in the history."
-            if earlier
-            else f"Saved on {when}."
-        )
+        text = saved_text(found[0].recorded_at if found else None, earlier=earlier)
         self.submit_message.value = status_html(text, "ok")
         self._set_status(text, "ok")
+        if not found:
+            return True
         self.refresh_clock()
         self.summary_button.layout.display = ""
         self.show_summary()
@@ -367,8 +336,4 @@ def build_debrief_app(
     *, root: Path | None = None, params: dict[str, str] | None = None
 ) -> w.Widget:
     """Build the debrief app for the page's query string (or ``params``)."""
-    return app_page(
-        lambda context: DebriefApp(root=context.root, params=context.params).widget,
-        params=params,
-        root=root,
-    )
+    return app_page_of(DebriefApp, params=params, root=root)

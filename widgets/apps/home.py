@@ -26,7 +26,7 @@ from widgets.apps.timing import DEFAULT_WINDOW, ProgramSettingsError, load_windo
 from widgets.errors import StoreError
 from widgets.shell.chrome import page_header
 from widgets.shell.context import AppContext, app_context
-from widgets.shell.page import app_page
+from widgets.shell.page import app_page_of
 from widgets.shell.picker import EngagementPicker
 from widgets.shell.ui_text import status_html
 from widgets.store.drafts import DraftStore
@@ -36,6 +36,19 @@ from widgets.store.responses import ResponseStore
 __all__ = ["HomeApp", "build_home_app", "matches", "render_table"]
 
 _ALL = ""
+
+
+def _filter(description: str, everything: str, css_class: str) -> w.Dropdown:
+    """A labelled filter, first offering everything (a screen reader reads the label)."""
+    dropdown = w.Dropdown(
+        description=description,
+        options=[(everything, _ALL)],
+        value=_ALL,
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto"),
+    )
+    dropdown.add_class(css_class)
+    return dropdown
 
 
 def matches(status: EngagementStatus, *, search: str, program: str, cohort: str) -> bool:
@@ -160,22 +173,8 @@ class HomeApp:
         self.search.add_class("kit-home-search")
         # Labelled, not only self-describing by their first option: a screen reader
         # announces a select by its label.
-        self.program = w.Dropdown(
-            description="Filter by program",
-            options=[("All programs", _ALL)],
-            value=_ALL,
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto"),
-        )
-        self.program.add_class("kit-home-program")
-        self.cohort = w.Dropdown(
-            description="Filter by cohort",
-            options=[("All cohorts", _ALL)],
-            value=_ALL,
-            style={"description_width": "initial"},
-            layout=w.Layout(width="auto"),
-        )
-        self.cohort.add_class("kit-home-cohort")
+        self.program = _filter("Filter by program", "All programs", "kit-home-program")
+        self.cohort = _filter("Filter by cohort", "All cohorts", "kit-home-cohort")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.refresh_button.add_class("kit-action-refresh")
         self.refresh_button.on_click(lambda _b: self.reload())
@@ -289,8 +288,4 @@ class HomeApp:
 
 def build_home_app(*, root: Path | None = None, params: dict[str, str] | None = None) -> w.Widget:
     """Build the home page for the page's query string (or ``params``)."""
-    return app_page(
-        lambda context: HomeApp(root=context.root, params=context.params).widget,
-        params=params,
-        root=root,
-    )
+    return app_page_of(HomeApp, params=params, root=root)

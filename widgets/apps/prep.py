@@ -24,7 +24,6 @@ from widgets.apps.timing import (
     check_timing,
     load_windows,
 )
-from widgets.clock import local_time
 from widgets.errors import StoreError
 from widgets.forms.fields import DateField, hook_class
 from widgets.forms.form_view import FormView
@@ -36,11 +35,11 @@ from widgets.shell.chrome import page_header
 from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import app_context
 from widgets.shell.focus import PageFocus
-from widgets.shell.form_writer import FormWriter
-from widgets.shell.page import app_page
+from widgets.shell.form_writer import FormWriter, not_saved_text, saved_text
+from widgets.shell.page import app_page_of
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ui_text import status_html
-from widgets.store.drafts import DraftStore, StaleDraft
+from widgets.store.drafts import DraftStore
 from widgets.store.records import Submission
 from widgets.store.registry import Engagement, EngagementRegistry
 from widgets.store.responses import ResponseStore
@@ -209,25 +208,14 @@ class PrepApp:
         saved_at = max((s.recorded_at for s in saved.values() if s), default="")
         self._loading = True
         try:
-            if draft and draft[0] > saved_at:
-                for form_id, view in self.views.items():
+            shown = self.writer.restore(draft[0] if draft else None, saved_at)
+            for form_id, view in self.views.items():
+                if draft and shown == "draft":
                     view.set_values(draft[1].get(form_id, {}))
-                self._set_status(
-                    f"Restored what was typed here on {local_time(draft[0])}: not "
-                    "submitted yet. Submit when ready."
-                )
-            elif saved_at:
-                for form_id, view in self.views.items():
+                elif shown == "saved":
                     submission = saved[form_id]
                     if submission:
                         view.set_values(submission.values())
-                self._set_status(
-                    f"Showing what was saved on {local_time(saved_at)}. Change anything "
-                    "and submit again; the earlier answers stay in the history.",
-                    "ok",
-                )
-            else:
-                self._set_status("Nothing saved yet. What you type is kept as you go.")
         finally:
             self._loading = False
 
@@ -236,15 +224,7 @@ class PrepApp:
         self._update_timing()
         if self._loading or self.engagement is None:
             return
-        try:
-            stamp = self.writer.save(self._draft_data())
-        except OSError as exc:
-            self._set_status(
-                f"Could not keep what was typed ({exc}). Keep this page open.", "error"
-            )
-            return
-        if stamp is not None:
-            self._set_status(f"Kept as you type ({local_time(stamp)}). Not submitted yet.")
+        self.writer.keep(self._draft_data())
 
     def _draft_data(self) -> dict[str, dict[str, str]]:
         return {form_id: view.values() for form_id, view in self.views.items()}
@@ -338,27 +318,14 @@ class PrepApp:
                     forms=forms,
                     instrument_version=self.instrument.version,
                 )
-        except StaleDraft as exc:
-            self.submit_message.value = status_html(f"Not saved: {exc}", "error")
-            return False
         except StoreError as exc:
-            self.submit_message.value = status_html(
-                f"Not saved: {exc} Your answers are still here.", "error"
-            )
+            self.submit_message.value = status_html(not_saved_text(exc), "error")
             return False
-        if not saved:
-            text = "Nothing changed since the last save, so nothing new was saved."
-            self.submit_message.value = status_html(text, "ok")
-            self._set_status(text, "ok")
-            return True
-        when = local_time(saved[0].recorded_at)
-        text = (
-            f"Saved your changes on {when}; the earlier answers stay in the history."
-            if earlier
-            else f"Saved on {when}."
-        )
+        text = saved_text(saved[0].recorded_at if saved else None, earlier=earlier)
         self.submit_message.value = status_html(text, "ok")
         self._set_status(text, "ok")
+        if not saved:
+            return True
         self.next_step.value = self._next_step_html()
         return True
 
@@ -390,8 +357,4 @@ class PrepApp:
 
 def build_prep_app(*, root: Path | None = None, params: dict[str, str] | None = None) -> w.Widget:
     """Build the preparation app for the page's query string (or ``params``)."""
-    return app_page(
-        lambda context: PrepApp(root=context.root, params=context.params).widget,
-        params=params,
-        root=root,
-    )
+    return app_page_of(PrepApp, params=params, root=root)

@@ -32,6 +32,19 @@ from widgets.shell.ui_text import status_html
 __all__ = ["PrepDownloads"]
 
 
+def _offer_invite(
+    link: w.HTML, build: Callable[[], bytes], *, filename: str, css_class: str, text: str
+) -> bool:
+    """Put the invite ``build`` makes behind ``link``, or say why there is none yet."""
+    try:
+        content = build()
+    except InviteError as exc:
+        link.value = status_html(f"No invite yet: {exc}.", "error")
+        return False
+    link.value = invite_link(content, filename=filename, css_class=css_class, text=text)
+    return True
+
+
 def _text(label: str, hook: str, placeholder: str = "") -> w.Text:
     field = w.Text(
         description=label, placeholder=placeholder, style={"description_width": "initial"}
@@ -126,11 +139,11 @@ class PrepDownloads:
             link.value = ""
 
     def make_prep_invite(self) -> bool:
-        try:
+        def build() -> bytes:
             if self.prep_date.value is None:
                 raise InviteError("choose the prep session's date first")
             start = local_start(self.prep_date.value, parse_time(self.prep_time.value))
-            content = prep_invite(
+            return prep_invite(
                 first_name=self._first_name(),
                 start=start,
                 minutes=int(self.prep_minutes.value),
@@ -138,24 +151,22 @@ class PrepDownloads:
                 attendees=parse_attendees(self.prep_attendees.value),
                 uid_key=self._engagement_id(),
             )
-        except InviteError as exc:
-            self.prep_link.value = status_html(f"No invite yet: {exc}.", "error")
-            return False
-        self.prep_link.value = invite_link(
-            content,
+
+        return _offer_invite(
+            self.prep_link,
+            build,
             filename=f"prep-session-{self._meeting_number()}.ics",
             css_class="kit-download-prep-ics",
             text="Download the prep session invite",
         )
-        return True
 
     def make_meeting_invite(self) -> bool:
-        try:
+        def build() -> bytes:
             day = self._meeting_date()
             if day is None:
                 raise InviteError("enter the meeting date in the checklist first")
             start = local_start(day, parse_time(self.meeting_time.value))
-            content = meeting_invite(
+            return meeting_invite(
                 self.instrument,
                 self._meeting_number(),
                 first_name=self._first_name(),
@@ -164,16 +175,14 @@ class PrepDownloads:
                 attendees=parse_attendees(self.meeting_attendees.value),
                 uid_key=self._engagement_id(),
             )
-        except InviteError as exc:
-            self.meeting_link.value = status_html(f"No invite yet: {exc}.", "error")
-            return False
-        self.meeting_link.value = invite_link(
-            content,
+
+        return _offer_invite(
+            self.meeting_link,
+            build,
             filename=f"alignment-meeting-{self._meeting_number()}.ics",
             css_class="kit-download-meeting-ics",
             text="Download the meeting invite",
         )
-        return True
 
     def make_handout(self) -> str:
         page = handout_html(

@@ -18,9 +18,9 @@ is checked across forms in :mod:`widgets.instrument.content_checks`.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from widgets.instrument.rules import FrozenModel, check_id, check_name_only, check_plain
 
@@ -49,12 +49,31 @@ def _says(value: dict[str, str], field: str) -> dict[str, str]:
     return value
 
 
+def _field(info: ValidationInfo) -> str:
+    return info.field_name or "text"
+
+
+def _plain_text(value: str, info: ValidationInfo) -> str:
+    return check_plain(_not_empty(value, _field(info)), _field(info))
+
+
+def _name_text(value: str, info: ValidationInfo) -> str:
+    return check_name_only(_not_empty(value, _field(info)), _field(info))
+
+
+# The field types these blocks share, each checked the same way wherever it is used.
+ItemId = Annotated[str, AfterValidator(lambda value: check_id(value, "item id"))]
+PlainText = Annotated[str, AfterValidator(_plain_text)]  # not empty, no markup
+NameText = Annotated[str, AfterValidator(_name_text)]  # not empty, only {name} filled in
+Says = Annotated[dict[str, str], AfterValidator(lambda value: _says(value, "says"))]
+
+
 class CardAnswer(FrozenModel):
     """One prep answer on a card row. ``says`` words its choices for the coach (the
     choice labels speak to the coachee); ``unanswered`` stands in when it is empty."""
 
-    id: str
-    says: dict[str, str] = Field(default_factory=dict)
+    id: ItemId
+    says: Says = Field(default_factory=dict)
     unanswered: str = ""
 
     @model_validator(mode="before")
@@ -62,16 +81,6 @@ class CardAnswer(FrozenModel):
     def _plain_id(cls, data: Any) -> Any:
         # `items: [success]` is the common case; a mapping only when there is more to say.
         return {"id": data} if isinstance(data, str) else data
-
-    @field_validator("id")
-    @classmethod
-    def _id_format(cls, value: str) -> str:
-        return check_id(value, "item id")
-
-    @field_validator("says")
-    @classmethod
-    def _says_text(cls, value: dict[str, str]) -> dict[str, str]:
-        return _says(value, "says")
 
     @field_validator("unanswered")
     @classmethod
@@ -90,16 +99,11 @@ class CardRow(FrozenModel):
     the row's CSS class (``kit-card-<hook>``) for styling and browser tests.
     """
 
-    heading: str
+    heading: PlainText
     hook: str
     items: tuple[CardAnswer, ...]
     layout: Literal["line", "list"] = "line"
     hide_when_empty: bool = False
-
-    @field_validator("heading")
-    @classmethod
-    def _heading_text(cls, value: str) -> str:
-        return check_plain(_not_empty(value, "heading"), "heading")
 
     @field_validator("hook")
     @classmethod
@@ -117,13 +121,8 @@ class CardRow(FrozenModel):
 class SummaryFallback(FrozenModel):
     """What a recap line says when its item is empty, from another item's answer."""
 
-    item: str
+    item: ItemId
     says: dict[str, str]
-
-    @field_validator("item")
-    @classmethod
-    def _id_format(cls, value: str) -> str:
-        return check_id(value, "item id")
 
     @field_validator("says")
     @classmethod
@@ -139,25 +138,10 @@ class SummaryLineSpec(FrozenModel):
     chosen value; ``says`` replaces a choice by a sentence. The line appears in the
     meetings its item is asked in."""
 
-    item: str
-    lead: str
-    says: dict[str, str] = Field(default_factory=dict)
+    item: ItemId
+    lead: PlainText
+    says: Says = Field(default_factory=dict)
     if_empty: SummaryFallback | None = None
-
-    @field_validator("item")
-    @classmethod
-    def _id_format(cls, value: str) -> str:
-        return check_id(value, "item id")
-
-    @field_validator("lead")
-    @classmethod
-    def _lead_text(cls, value: str) -> str:
-        return check_plain(_not_empty(value, "lead"), "lead")
-
-    @field_validator("says")
-    @classmethod
-    def _says_text(cls, value: dict[str, str]) -> dict[str, str]:
-        return _says(value, "says")
 
     def __hash__(self) -> int:
         return hash((self.item, self.lead, tuple(self.says.items()), self.if_empty))
@@ -166,13 +150,8 @@ class SummaryLineSpec(FrozenModel):
 class SummaryPart(FrozenModel):
     """A heading of the recap and its lines, in the order they are offered."""
 
-    heading: str
+    heading: PlainText
     lines: tuple[SummaryLineSpec, ...]
-
-    @field_validator("heading")
-    @classmethod
-    def _heading_text(cls, value: str) -> str:
-        return check_plain(_not_empty(value, "heading"), "heading")
 
 
 class SummarySpec(FrozenModel):
@@ -244,22 +223,11 @@ class HuddleReminder(FrozenModel):
     the link to the debrief (``after_end``, then the link named ``debrief_link``)."""
 
     section: str
-    during: str
-    after_end: str
-    debrief_link: str
+    during: NameText
+    after_end: NameText
+    debrief_link: PlainText
 
     @field_validator("section")
     @classmethod
     def _section_id(cls, value: str) -> str:
         return check_id(value, "section id")
-
-    @field_validator("during", "after_end")
-    @classmethod
-    def _with_name(cls, value: str, info: ValidationInfo) -> str:
-        field = info.field_name or "text"
-        return check_name_only(_not_empty(value, field), field)
-
-    @field_validator("debrief_link")
-    @classmethod
-    def _link_text(cls, value: str) -> str:
-        return check_plain(_not_empty(value, "debrief_link"), "debrief_link")

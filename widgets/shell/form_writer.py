@@ -15,13 +15,32 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from widgets.shell.takeover import TakeOverNotice
+from widgets.clock import local_time
+from widgets.errors import StoreError
+from widgets.shell.takeover import DraftClaim, TakeOverNotice
 from widgets.store.drafts import DraftStore, DraftWriter, StaleDraft
 
-__all__ = ["FormWriter"]
+__all__ = ["FormWriter", "not_saved_text", "saved_text"]
 
 
-class FormWriter:
+def saved_text(recorded_at: str | None, *, earlier: bool) -> str:
+    """What Submit says once the store answered: saved (at ``recorded_at``) or unchanged."""
+    if recorded_at is None:
+        return "Nothing changed since the last save, so nothing new was saved."
+    when = local_time(recorded_at)
+    if earlier:
+        return f"Saved your changes on {when}; the earlier answers stay in the history."
+    return f"Saved on {when}."
+
+
+def not_saved_text(problem: StoreError) -> str:
+    """What Submit says when the store refused: a stale page, or the files."""
+    if isinstance(problem, StaleDraft):
+        return f"Not saved: {problem}"
+    return f"Not saved: {problem} Your answers are still here."
+
+
+class FormWriter(DraftClaim):
     """A form page's claim on its draft; ``notice.widget`` goes first on the page.
 
     ``lock(True)`` makes the page read-only, ``lock(False)`` editable again;
@@ -53,15 +72,42 @@ class FormWriter:
         found = self.writer.open()
         return None if found is None or found.data is None else (found.saved_at, found.data)
 
+    def restore(self, draft_at: str | None, saved_at: str) -> str:
+        """Which answers the page shows, ``"draft"``, ``"saved"`` or ``""``, said on its status.
+
+        ``draft_at`` is when the draft in progress was kept (``None``: none), ``saved_at``
+        when the answers were last saved (``""``: never); the newer one is shown.
+        """
+        if draft_at is not None and (not saved_at or draft_at > saved_at):
+            self._say(
+                f"Restored what was typed here on {local_time(draft_at)}: not "
+                "submitted yet. Submit when ready.",
+                "",
+            )
+            return "draft"
+        if saved_at:
+            self._say(
+                f"Showing what was saved on {local_time(saved_at)}. Change anything "
+                "and submit again; the earlier answers stay in the history.",
+                "ok",
+            )
+            return "saved"
+        self._say("Nothing saved yet. What you type is kept as you go.", "")
+        return ""
+
+    def keep(self, data: dict[str, Any]) -> None:
+        """Save the draft as the page changes and say so (or why not) on its status."""
+        try:
+            stamp = self.save(data)
+        except OSError as exc:
+            self._say(f"Could not keep what was typed ({exc}). Keep this page open.", "error")
+            return
+        if stamp is not None:
+            self._say(f"Kept as you type ({local_time(stamp)}). Not submitted yet.", "")
+
     def save(self, data: dict[str, Any]) -> str | None:
         """Save the draft; ``None`` when this page may not (another tab wrote)."""
-        if self.writer is None or self.stale is not None:
-            return None
-        try:
-            return self.writer.save(data)
-        except StaleDraft as problem:
-            self.went_stale(problem)
-            return None
+        return self._save(data)
 
     @contextmanager
     def finishing(self) -> Iterator[None]:
@@ -71,12 +117,8 @@ class FormWriter:
             return
         if self.stale is not None:
             raise self.stale
-        try:
-            with self.writer.finishing():
-                yield
-        except StaleDraft as problem:
-            self.went_stale(problem)
-            raise
+        with self._finishing(self.writer):
+            yield
 
     def went_stale(self, problem: StaleDraft) -> None:
         self.stale = problem

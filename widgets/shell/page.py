@@ -19,6 +19,7 @@ import asyncio
 import html
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 
@@ -28,7 +29,7 @@ from widgets.shell.request import is_preheated, query_params, request_params
 from widgets.shell.style import stylesheet
 from widgets.shell.ticker import in_kernel
 
-__all__ = ["app_page"]
+__all__ = ["app_page", "app_page_of"]
 
 Build = Callable[[AppContext], w.Widget]
 
@@ -97,3 +98,15 @@ def app_page(
     _pending.add(task)
     task.add_done_callback(_pending.discard)
     return holder
+
+
+def app_page_of(
+    app: Callable[..., Any], *, params: dict[str, str] | None = None, root: Path | None = None
+) -> w.Widget:
+    """:func:`app_page` for an app built from the context's ``root`` and ``params``,
+    shown by its ``widget``."""
+    return app_page(
+        lambda context: app(root=context.root, params=context.params).widget,
+        params=params,
+        root=root,
+    )

@@ -10,11 +10,48 @@ the coach carry on in this tab instead.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import ipywidgets as w
 
-__all__ = ["TakeOverNotice"]
+from widgets.store.drafts import DraftWriter, StaleDraft
+
+__all__ = ["DraftClaim", "TakeOverNotice"]
+
+
+class DraftClaim:
+    """A page's claim on one draft: saves until another tab writes, then :meth:`went_stale`.
+
+    Subclasses set ``writer`` and say what the page does when it goes stale.
+    """
+
+    writer: DraftWriter | None = None
+    stale: StaleDraft | None = None
+
+    def went_stale(self, problem: StaleDraft) -> None:
+        raise NotImplementedError
+
+    def _save(self, data: dict[str, Any]) -> str | None:
+        """Save, or (another tab wrote) go stale and return ``None``."""
+        if self.writer is None or self.stale is not None:
+            return None
+        try:
+            return self.writer.save(data)
+        except StaleDraft as problem:
+            self.went_stale(problem)
+            return None
+
+    @contextmanager
+    def _finishing(self, writer: DraftWriter) -> Iterator[None]:
+        """Around the final save: refused if stale; afterwards the draft is finished."""
+        try:
+            with writer.finishing():
+                yield
+        except StaleDraft as problem:
+            self.went_stale(problem)
+            raise
 
 
 class TakeOverNotice:

@@ -212,27 +212,16 @@ class SubmissionIndex:
                     raise _StaleIndex(
                         f"bytes {entry.offset}+{entry.length} are not {entry.session_id}"
                     )
-                loaded.append(
-                    Submission(
-                        session_id=entry.session_id,
-                        engagement_id=engagement_id,
-                        form=entry.form,
-                        meeting_number=entry.meeting_number,
-                        revision=entry.revision,
-                        supersedes=entry.supersedes,
-                        recorded_at=entry.recorded_at,
-                        instrument_version=entry.instrument_version,
-                        answers=tuple(
-                            Answer(
-                                section=row.get("section", ""),
-                                item_id=row.get("item_id", ""),
-                                item_type=row.get("item_type", ""),
-                                value=row.get("value", ""),
-                            )
-                            for row in rows
-                        ),
+                answers = tuple(
+                    Answer(
+                        section=row.get("section", ""),
+                        item_id=row.get("item_id", ""),
+                        item_type=row.get("item_type", ""),
+                        value=row.get("value", ""),
                     )
+                    for row in rows
                 )
+                loaded.append(entry.submission(engagement_id, answers))
         return loaded
 
     # -------------------------------------------------------------- keeping up

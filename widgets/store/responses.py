@@ -172,20 +172,7 @@ class ResponseStore:
         data, offset = append_bytes(self.responses_path, RESPONSE_COLUMNS, b"".join(bodies))
         entries = []
         for submission, body in zip(submissions, bodies, strict=True):
-            entries.append(
-                IndexEntry(
-                    session_id=submission.session_id,
-                    form=submission.form,
-                    meeting_number=submission.meeting_number,
-                    revision=submission.revision,
-                    supersedes=submission.supersedes,
-                    recorded_at=submission.recorded_at,
-                    instrument_version=submission.instrument_version,
-                    offset=offset,
-                    length=len(body),
-                    rows=len(submission.answers),
-                )
-            )
+            entries.append(IndexEntry.of(submission, offset=offset, length=len(body)))
             offset += len(body)
         index_path = self._index.path_for(engagement_id)
         roster = self._index.roster_append(engagement_id)

@@ -15,6 +15,7 @@ from pathlib import Path
 from widgets.errors import StoreError
 from widgets.ids import check_engagement_id
 from widgets.store.csv_codec import read_header_and_tail, stream_records
+from widgets.store.records import Answer, Submission
 
 __all__ = ["INDEX_COLUMNS", "IndexEntry", "UnsafeToAppend", "latest_entry", "scan_submissions"]
 
@@ -30,6 +31,9 @@ INDEX_COLUMNS: tuple[str, ...] = (
     "length",
     "rows",
 )
+
+# What an entry says of its submission (the rest says where the submission's bytes are).
+_SHARED_COLUMNS = INDEX_COLUMNS[:7]
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,17 @@ class IndexEntry:
 
     def cells(self) -> list[str]:
         return [str(getattr(self, column)) for column in INDEX_COLUMNS]
+
+    @classmethod
+    def of(cls, submission: Submission, *, offset: int, length: int) -> IndexEntry:
+        """The entry of ``submission``, written as ``length`` bytes at ``offset``."""
+        shared = {column: getattr(submission, column) for column in _SHARED_COLUMNS}
+        return cls(**shared, offset=offset, length=length, rows=len(submission.answers))
+
+    def submission(self, engagement_id: str, answers: tuple[Answer, ...]) -> Submission:
+        """The submission this entry points to, with the ``answers`` read from its bytes."""
+        shared = {column: getattr(self, column) for column in _SHARED_COLUMNS}
+        return Submission(**shared, engagement_id=engagement_id, answers=answers)
 
 
 class UnsafeToAppend(StoreError):

@@ -42,7 +42,7 @@ from widgets.ids import InvalidEngagementId
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.context import app_context
-from widgets.shell.page import app_page
+from widgets.shell.page import app_page_of
 from widgets.shell.picker import EngagementPicker, meeting_from_link
 from widgets.shell.ticker import Ticker, in_kernel
 from widgets.store.drafts import DraftStore
@@ -336,8 +336,4 @@ def build_meeting_app(
     *, root: Path | None = None, params: dict[str, str] | None = None
 ) -> w.Widget:
     """Build the meeting app for the page's query string (or ``params``)."""
-    return app_page(
-        lambda context: MeetingApp(root=context.root, params=context.params).widget,
-        params=params,
-        root=root,
-    )
+    return app_page_of(MeetingApp, params=params, root=root)

@@ -16,13 +16,13 @@ from contextlib import contextmanager
 
 from widgets.apps.meeting.drafts import MeetingDraft, meeting_draft_key, merge_drafts
 from widgets.apps.meeting.screen import MeetingScreen
-from widgets.shell.takeover import TakeOverNotice
-from widgets.store.drafts import Draft, DraftStore, StaleDraft
+from widgets.shell.takeover import DraftClaim, TakeOverNotice
+from widgets.store.drafts import Draft, DraftStore, DraftWriter, StaleDraft
 
 __all__ = ["TabGuard"]
 
 
-class TabGuard:
+class TabGuard(DraftClaim):
     """This tab's claim on one meeting's draft, with its notice first on the page.
 
     ``on_stale`` locks the session's screen; ``reopen`` rebuilds it from the files
@@ -40,7 +40,7 @@ class TabGuard:
         reopen: Callable[[], None],
     ) -> None:
         self.screen = screen
-        self.writer = drafts.writer(engagement_id, meeting_draft_key(meeting_number))
+        self.writer: DraftWriter = drafts.writer(engagement_id, meeting_draft_key(meeting_number))
         self.stale: StaleDraft | None = None
         self._on_stale = on_stale
         self._reopen = reopen
@@ -58,13 +58,7 @@ class TabGuard:
 
     def save(self, draft: MeetingDraft) -> str | None:
         """Save, or (another tab wrote) lock this tab and return ``None``."""
-        if self.stale is not None:
-            return None
-        try:
-            return self.writer.save(draft.to_data())
-        except StaleDraft as problem:
-            self.went_stale(problem)
-            return None
+        return self._save(draft.to_data())
 
     def check(self) -> bool:
         """Whether this tab may still write; notices another tab's write (on a tick)."""
@@ -78,12 +72,8 @@ class TabGuard:
     @contextmanager
     def finishing(self) -> Iterator[None]:
         """Around End's save: refused if stale; afterwards the draft is marked finished."""
-        try:
-            with self.writer.finishing():
-                yield
-        except StaleDraft as problem:
-            self.went_stale(problem)
-            raise
+        with self._finishing(self.writer):
+            yield
 
     def went_stale(self, problem: StaleDraft) -> None:
         """Stop saving, lock the screen (its text stays visible) and say why on top."""
