@@ -13,6 +13,7 @@ from widgets.apps.journey import (
     draft_has_content,
     engagement_status,
     meeting_date,
+    read_drafts,
     step_statuses,
     timing_status,
 )
@@ -171,3 +172,27 @@ def test_an_unreadable_draft_file_is_ignored(exports: Path):
     (folder / "bad key!.json").write_text("{}", encoding="utf-8")
     status = engagement_status(amira, ResponseStore(exports), drafts)
     assert status.step("debrief-1").state == NOT_STARTED
+
+
+def test_the_home_page_reads_drafts_without_coachee_only_text(exports: Path):
+    """A prep in progress shows as in progress on home, but its private words never reach
+    the page: the draft is read through each item's visibility."""
+    from widgets.apps.home import HomeApp
+    from widgets.instrument.yaml_loading import load_instrument
+
+    prep = load_instrument().form("prep")
+    private = [i.id for i in prep.all_items if not i.reaches("program") and i.free_text]
+    assert {"off_limits", "concerns"} <= set(private)
+    registry = EngagementRegistry(exports)
+    amira = registry.create(first_name="Amira", start_date=date(2026, 9, 1))
+    drafts = DraftStore(exports)
+    secret = {item_id: f"SECRET words of {item_id}" for item_id in private}
+    drafts.save(amira.engagement_id, "prep-1", {"prep": secret})
+
+    read = read_drafts(drafts, amira.engagement_id)
+    assert "SECRET" not in repr(read)
+    status = engagement_status(amira, ResponseStore(exports), drafts)
+    assert status.step("prep").state == DRAFT  # still counts as typed
+
+    home = HomeApp(root=exports)
+    assert "SECRET" not in repr(home.widget.get_state()) and "SECRET" not in repr(home.__dict__)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow, TimingCheck, check_timing
+from widgets.instrument.instrument import Instrument
 from widgets.instrument.rules import MEETING_DATE_ROLE
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.store.drafts import DraftStore
@@ -37,6 +38,7 @@ __all__ = [
     "draft_has_content",
     "engagement_status",
     "meeting_date",
+    "PRIVATE_MARK",
     "read_drafts",
     "step_statuses",
     "timing_status",
@@ -204,8 +206,43 @@ class EngagementStatus:
         return next((s for s in self.steps if s.state != DONE), None)
 
 
-def read_drafts(drafts: DraftStore, engagement_id: str) -> dict[str, dict[str, Any]]:
-    """Every readable draft of an engagement, by key (unreadable files are skipped)."""
+# What a coachee-only answer becomes when a page that may be shared reads a draft: it
+# still counts as typed (the step is in progress), but its words never reach the page.
+PRIVATE_MARK = "(private)"
+
+
+def _without_private(data: dict[str, Any], instrument: Instrument) -> dict[str, Any]:
+    """The draft with every coachee-only answer replaced by :data:`PRIVATE_MARK`.
+
+    Drafts of the prep hold off-limits topics, concerns and the like; the home page may
+    be on a shared screen, so it reads each draft through the instrument's visibility
+    declaration like every other page does.
+    """
+    masked: dict[str, Any] = {}
+    for part, values in data.items():
+        if part in instrument.forms and isinstance(values, Mapping):
+            form = instrument.forms[part]
+            masked[part] = {
+                item_id: (
+                    PRIVATE_MARK
+                    if value
+                    and form.has_item(item_id)
+                    and not form.item(item_id).reaches("program")
+                    else value
+                )
+                for item_id, value in values.items()
+            }
+        else:
+            masked[part] = values
+    return masked
+
+
+def read_drafts(
+    drafts: DraftStore, engagement_id: str, instrument: Instrument | None = None
+) -> dict[str, dict[str, Any]]:
+    """Every readable draft of an engagement, by key (unreadable files are skipped), with
+    coachee-only answers masked (see :func:`_without_private`)."""
+    instrument = instrument or load_instrument()
     folder: Path = drafts.folder / engagement_id
     found: dict[str, dict[str, Any]] = {}
     if not folder.is_dir():
@@ -216,7 +253,7 @@ def read_drafts(drafts: DraftStore, engagement_id: str) -> dict[str, dict[str, A
         except ValueError:
             continue
         if loaded is not None:
-            found[path.stem] = loaded[1]
+            found[path.stem] = _without_private(loaded[1], instrument)
     return found
 
 
