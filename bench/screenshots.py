@@ -217,7 +217,8 @@ def take(server: VoilaServer, shots: list[Shot], out: Path) -> None:
                     action(page)
                 page.screenshot(path=out / f"{width}x{height}-{name}.png", animations="disabled")
             # Ended: a running meeting of its own per size, ended through the page.
-            eid = engagement(server.exports, f"Lena{width}")
+            # A coachee per size (each size ends its own meeting), named as a person is.
+            eid = engagement(server.exports, "Lena" if width < 1900 else "Maren")
             running_meeting(server.exports, eid, opening=170, in_strengths=400)
             page.goto(f"{server.url}/voila/render/meeting.ipynb?engagement={eid}&meeting=1")
             expect(page.locator(".kit-action-end")).to_be_enabled(timeout=60_000)

@@ -147,8 +147,7 @@ class MeetingSession(SavedMeeting):
             self._show_saved(self.saved)
         elif draft is None:
             self.screen.say_status(
-                "Press Start when everyone has joined. Notes and times are kept as a "
-                "draft as you go."
+                "Press Start when everyone has joined. Notes and times are kept as you go."
             )
 
     def _new_timer(self) -> MeetingTimer:
@@ -184,8 +183,8 @@ class MeetingSession(SavedMeeting):
             )
             return self._new_timer()
         self.screen.say_status(
-            f"Restored the meeting in progress from the draft saved at "
-            f"{local_time(saved_at, '%H:%M:%S')}; times are counted from the stored start."
+            f"Restored the meeting in progress as it was at "
+            f"{local_time(saved_at, '%H:%M:%S')}; the clock counts from when it started."
         )
         return timer
 
@@ -222,7 +221,7 @@ class MeetingSession(SavedMeeting):
             stamp = self.guard.save(self._draft())
         except OSError as exc:
             self.screen.say_status(
-                f"Could not save the draft ({exc}). Keep this page open.", "error"
+                f"Could not keep your notes ({exc}). Keep this page open.", "error"
             )
             return
         if stamp is not None and self.timer.in_progress:
@@ -315,8 +314,8 @@ class MeetingSession(SavedMeeting):
             return False
         except (StoreError, ValueError) as exc:
             self.screen.say_action(
-                f"The meeting has ended but is not saved yet: {exc} Everything is still in the "
-                "draft; press End again to retry.",
+                f"The meeting has ended but is not saved yet: {exc} Every note is still kept "
+                "on this machine; press End again to retry.",
                 "error",
             )
             self.refresh()
