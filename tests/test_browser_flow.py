@@ -104,6 +104,20 @@ def _home_filtered(page: Page, server: VoilaServer) -> None:
     expect(page.locator(".kit-home-note")).to_contain_text("Showing")
 
 
+def _meeting_running(page: Page, server: VoilaServer) -> None:
+    open_page(page, server, f"meeting.ipynb?engagement={new_engagement(server, 'Rui')}&meeting=1")
+    page.locator(".kit-action-start").click()
+    page.locator(".kit-action-next").click()
+    expect(page.locator(".kit-action-end")).to_be_enabled()
+
+
+def _meeting_ended(page: Page, server: VoilaServer) -> None:
+    _meeting_running(page, server)
+    page.locator(".kit-action-end").click()
+    page.locator(".kit-action-confirm-end").click()
+    expect(page.locator("a.kit-action-debrief")).to_be_visible()
+
+
 STATES = {
     "home": lambda page, server: open_page(page, server, "home.ipynb"),
     "home filtered": _home_filtered,
@@ -112,9 +126,12 @@ STATES = {
     "meeting, not started": lambda page, server: open_page(
         page, server, f"meeting.ipynb?engagement={new_engagement(server, 'Mo')}&meeting=1"
     ),
+    "meeting, running": _meeting_running,
+    "meeting, ended": _meeting_ended,
     "debrief": lambda page, server: open_page(
         page, server, f"debrief.ipynb?engagement={new_engagement(server, 'Dee')}"
     ),
+    "analysis": lambda page, server: open_page(page, server, "analysis.ipynb"),
 }
 
 
@@ -125,7 +142,7 @@ def test_no_critical_or_serious_accessibility_problem(
     STATES[state](kit_page, voila_server)
     results = Axe().run(kit_page)
     found = [
-        f"{v['impact']} {v['id']}: {[n['target'] for n in v['nodes'][:5]]}"
+        f"{v['impact']} {v['id']}: {[(n['target'], n.get('failureSummary', '')[:160]) for n in v['nodes'][:2]]}"
         for v in results.response["violations"]
         if v["impact"] in ("critical", "serious")
     ]

@@ -67,9 +67,14 @@ def choice_labels(instrument: Instrument, item_id: str) -> dict[str, str]:
 
 
 def figure_svg(figure: Figure) -> str:
-    """The figure as inline SVG sized by its container (width 100 %, height by aspect)."""
+    """The figure as inline SVG sized by its container (width 100 %, height by aspect),
+    named by its title so a screen reader says what the chart shows."""
+    import html
+
     import matplotlib.pyplot as plt
 
+    titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
+    name = html.escape(titles[0] if titles else "Chart", quote=True)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg")
     plt.close(figure)
@@ -77,7 +82,7 @@ def figure_svg(figure: Figure) -> str:
     svg = svg[svg.index("<svg") :]  # no XML prolog or doctype inside an HTML page
     return re.sub(
         r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-        r'<svg\1 width="100%" style="height:auto;max-width:960px" role="img"',
+        rf'<svg\1 width="100%" style="height:auto;max-width:960px" role="img" aria-label="{name}"',
         svg,
         count=1,
     )

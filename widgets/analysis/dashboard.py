@@ -37,6 +37,7 @@ from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import home_link, page_header
 from widgets.shell.context import app_context
+from widgets.shell.style import stylesheet
 
 __all__ = ["AnalysisData", "load_analysis_data", "build_analysis_app", "AnalysisApp"]
 
@@ -211,5 +212,5 @@ def build_analysis_app(
         )
         app.children = (header, *app.children[1:])
     else:
-        app.children = (home_link(context), *app.children)
+        app.children = (stylesheet(), home_link(context), *app.children)
     return app
