@@ -142,7 +142,8 @@ def test_no_critical_or_serious_accessibility_problem(
     STATES[state](kit_page, voila_server)
     results = Axe().run(kit_page)
     found = [
-        f"{v['impact']} {v['id']}: {[(n['target'], n.get('failureSummary', '')[:160]) for n in v['nodes'][:2]]}"
+        f"{v['impact']} {v['id']}: "
+        + repr([(n["target"], n.get("failureSummary", "")[:160]) for n in v["nodes"][:2]])
         for v in results.response["violations"]
         if v["impact"] in ("critical", "serious")
     ]
