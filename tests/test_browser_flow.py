@@ -118,6 +118,19 @@ def _meeting_ended(page: Page, server: VoilaServer) -> None:
     expect(page.locator("a.kit-action-debrief")).to_be_visible()
 
 
+def _summary(page: Page, server: VoilaServer) -> None:
+    eid = new_engagement(server, "Sol")
+    save_meeting(server, eid, 1, {"strengths_best": "Calm in the launch"})
+    open_page(page, server, f"debrief.ipynb?engagement={eid}&meeting=1")
+    fill_debrief(page)
+    expect(page.locator(".kit-summary")).to_contain_text("Calm in the launch")
+
+
+def _walkthrough(page: Page, server: VoilaServer) -> None:
+    open_page(page, server, "walkthrough.ipynb?training=1&space=axe")
+    expect(page.locator(".kit-tour")).to_be_visible()
+
+
 STATES = {
     "home": lambda page, server: open_page(page, server, "home.ipynb"),
     "home filtered": _home_filtered,
@@ -131,7 +144,9 @@ STATES = {
     "debrief": lambda page, server: open_page(
         page, server, f"debrief.ipynb?engagement={new_engagement(server, 'Dee')}"
     ),
+    "summary": _summary,
     "analysis": lambda page, server: open_page(page, server, "analysis.ipynb"),
+    "walkthrough": _walkthrough,
 }
 
 
