@@ -43,9 +43,10 @@ def create_engagement(page: Page, server: VoilaServer, first_name: str, query: s
     return engagement_id
 
 
-def pick_engagement(page: Page, engagement_id: str) -> None:
-    """Choose from the picker by the id shown in the option's label."""
-    option = page.locator(".kit-engagement-picker option", has_text=engagement_id)
+def pick_engagement(page: Page, first_name: str) -> None:
+    """Choose from the picker by first name (the newest of that name: labels never
+    show ids, and tests share one server)."""
+    option = page.locator(".kit-engagement-picker option", has_text=first_name).last
     page.locator(".kit-engagement-picker select").select_option(label=option.inner_text())
 
 
@@ -123,7 +124,7 @@ def test_unsaved_draft_comes_back_after_a_reload(kit_page: Page, voila_server: V
     expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
     open_prep(page, voila_server)
     expect(page.locator(".kit-engagement-picker select")).to_be_visible(timeout=60_000)
-    pick_engagement(page, eid)
+    pick_engagement(page, "Tomás")
     expect(page.locator(".kit-prep-mindset textarea")).to_have_value("Curious, not defensive")
     expect(page.locator(".kit-status")).to_contain_text("Restored what was typed here")
     saved_file = voila_server.exports / "responses.csv"

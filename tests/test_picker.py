@@ -38,3 +38,16 @@ def test_a_bad_meeting_number_in_a_link_is_said_under_the_picker(picker: Engagem
     assert "Meeting number &#x27;7&#x27; is not 1 or 2." in picker.message.value
     assert "role='alert'" in picker.message.value
     assert toggle.value == 1
+
+
+def test_the_picker_shows_no_ids_and_tells_same_names_apart(exports: Path) -> None:
+    from datetime import date
+
+    registry = EngagementRegistry(exports)
+    first = registry.create(first_name="Noor", program="Leaders", start_date=date(2026, 9, 1))
+    second = registry.create(first_name="Noor", program="Leaders", start_date=date(2026, 9, 1))
+    picker = EngagementPicker(registry)
+    labels = {value: label for label, value in picker.dropdown.options if value}
+    assert labels[first.engagement_id] == "Noor · Leaders · started 1 Sep 2026"
+    assert labels[second.engagement_id] == "Noor · Leaders · started 1 Sep 2026 (2)"
+    assert not any(engagement_id in label for label in labels.values() for engagement_id in labels)

@@ -126,7 +126,7 @@ class EngagementPicker:
         current = select if select is not None else self.dropdown.value
         self._engagements = {e.engagement_id: e for e in self.registry.all()}
         options = [("Choose an engagement…", "")]
-        options += [(e.label(), eid) for eid, e in self._engagements.items()]
+        options += _distinct_labels(self._engagements)
         self.dropdown.unobserve(self._picked, names="value")
         self.dropdown.options = options
         self.dropdown.value = current if current in self._engagements else ""
@@ -235,3 +235,15 @@ def open_from_link(
         picker.say(problem, "error")
     engagement_id = params.get("engagement", "")
     return bool(engagement_id) and picker.pick(engagement_id)
+
+
+def _distinct_labels(engagements: dict[str, Engagement]) -> list[tuple[str, str]]:
+    """(label, id) per engagement; a label two engagements share gets "(2)", "(3)"... in
+    the order they were created, so every option can be told apart and chosen."""
+    seen: dict[str, int] = {}
+    options = []
+    for engagement_id, engagement in engagements.items():
+        label = engagement.label()
+        seen[label] = seen.get(label, 0) + 1
+        options.append((label if seen[label] == 1 else f"{label} ({seen[label]})", engagement_id))
+    return options

@@ -68,9 +68,11 @@ class Engagement:
     created_at: str
 
     def label(self) -> str:
-        """Picker label: enough to tell engagements apart on the coach's own screen."""
+        """Picker label: enough to tell engagements apart, in words a coach uses (the
+        pseudonymous id is storage detail and never shown)."""
         where = " ".join(part for part in (self.program, self.cohort) if part)
-        return f"{self.first_name} · {where or 'no program'} · {self.engagement_id}"
+        started = f"{self.start_date:%d %b %Y}".lstrip("0")
+        return f"{self.first_name} · {where or 'no program'} · started {started}"
 
 
 class EngagementRegistry:
