@@ -201,7 +201,7 @@ def test_a_second_meeting_picked_from_the_list_shows_what_was_said_in_the_first(
     open_meeting(page, voila_server)
     page.locator(".kit-meeting-meeting_number").get_by_text("Second meeting").click()
     select = page.locator(".kit-engagement-picker select")
-    option = page.locator(".kit-engagement-picker option", has_text="Ines").last
+    option = page.locator(".kit-engagement-picker option", has_text="Ines").first
     select.select_option(label=option.inner_text())
     expect(page.locator(".kit-meeting-current-engagement")).to_contain_text("Ines")
     expect(page.locator(".kit-meeting-current-engagement")).to_contain_text("second")

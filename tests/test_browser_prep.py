@@ -44,9 +44,9 @@ def create_engagement(page: Page, server: VoilaServer, first_name: str, query: s
 
 
 def pick_engagement(page: Page, first_name: str) -> None:
-    """Choose from the picker by first name (the newest of that name: labels never
-    show ids, and tests share one server)."""
-    option = page.locator(".kit-engagement-picker option", has_text=first_name).last
+    """Choose from the picker by first name: the newest of that name, first in the list
+    (labels never show ids, and tests share one server)."""
+    option = page.locator(".kit-engagement-picker option", has_text=first_name).first
     page.locator(".kit-engagement-picker select").select_option(label=option.inner_text())
 
 

@@ -41,13 +41,18 @@ def test_a_bad_meeting_number_in_a_link_is_said_under_the_picker(picker: Engagem
 
 
 def test_the_picker_shows_no_ids_and_tells_same_names_apart(exports: Path) -> None:
-    from datetime import date
+    from datetime import date, datetime, timedelta, timezone
 
-    registry = EngagementRegistry(exports)
+    moments = iter(
+        datetime(2026, 9, 1, 9, tzinfo=timezone.utc) + timedelta(minutes=m) for m in (0, 5)
+    )
+    registry = EngagementRegistry(exports, clock=lambda: next(moments))
     first = registry.create(first_name="Noor", program="Leaders", start_date=date(2026, 9, 1))
     second = registry.create(first_name="Noor", program="Leaders", start_date=date(2026, 9, 1))
     picker = EngagementPicker(registry)
-    labels = {value: label for label, value in picker.dropdown.options if value}
+    options = [(label, value) for label, value in picker.dropdown.options if value]
+    assert [value for _label, value in options] == [second.engagement_id, first.engagement_id]
+    labels = {value: label for label, value in options}
     assert labels[first.engagement_id] == "Noor · Leaders · started 1 Sep 2026"
     assert labels[second.engagement_id] == "Noor · Leaders · started 1 Sep 2026 (2)"
     assert not any(engagement_id in label for label in labels.values() for engagement_id in labels)

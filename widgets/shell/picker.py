@@ -238,12 +238,15 @@ def open_from_link(
 
 
 def _distinct_labels(engagements: dict[str, Engagement]) -> list[tuple[str, str]]:
-    """(label, id) per engagement; a label two engagements share gets "(2)", "(3)"... in
-    the order they were created, so every option can be told apart and chosen."""
-    seen: dict[str, int] = {}
-    options = []
-    for engagement_id, engagement in engagements.items():
+    """(label, id) per engagement, in the given order (newest first); a label two
+    engagements share gets "(2)", "(3)"... in the order they were made, so every option
+    can be told apart and keeps its number as newer ones arrive."""
+    counts: dict[str, int] = {}
+    numbered: dict[str, str] = {}
+    for engagement in sorted(engagements.values(), key=lambda e: e.created_at):
         label = engagement.label()
-        seen[label] = seen.get(label, 0) + 1
-        options.append((label if seen[label] == 1 else f"{label} ({seen[label]})", engagement_id))
-    return options
+        counts[label] = counts.get(label, 0) + 1
+        numbered[engagement.engagement_id] = (
+            label if counts[label] == 1 else f"{label} ({counts[label]})"
+        )
+    return [(numbered[engagement_id], engagement_id) for engagement_id in engagements]
