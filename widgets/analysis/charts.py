@@ -213,17 +213,9 @@ def chart_goal_alignment(table: pd.DataFrame, meeting_number: int = 1) -> Figure
     return fig
 
 
-def chart_common_asks(table: pd.DataFrame) -> Figure:
-    """Horizontal bars: share of preps choosing each ask (labels from the codebook)."""
-    # preps counts the preps choosing each ask; share is of the preps that answered.
-    chosen = table[table["share"] > 0]
-    n = round(chosen["preps"].iloc[0] / chosen["share"].iloc[0]) if len(chosen) else 0
-    fig, ax = _figure(
-        f"What coachees ask of their manager (n = {n} preps)",
-        "Share of preps (%)",
-        "Ask",
-        rows=len(table),
-    )
+def _preps_by_label(table: pd.DataFrame, title: str, axis: str, n: int) -> Figure:
+    """Horizontal bars of the share of preps per choice, labelled from the codebook."""
+    fig, ax = _figure(f"{title} (n = {n} preps)", "Share of preps (%)", axis, rows=len(table))
     if table.empty or n == 0:
         _no_data(ax)
         return fig
@@ -233,6 +225,14 @@ def chart_common_asks(table: pd.DataFrame) -> Figure:
         ax, [_wrap(str(label)) for label in rows["label"]], rows["preps"], shares, horizontal=True
     )
     return fig
+
+
+def chart_common_asks(table: pd.DataFrame) -> Figure:
+    """Horizontal bars: share of preps choosing each ask (labels from the codebook)."""
+    # preps counts the preps choosing each ask; share is of the preps that answered.
+    chosen = table[table["share"] > 0]
+    n = round(chosen["preps"].iloc[0] / chosen["share"].iloc[0]) if len(chosen) else 0
+    return _preps_by_label(table, "What coachees ask of their manager", "Ask", n)
 
 
 def chart_feeling(
@@ -332,21 +332,8 @@ def chart_second_meetings(table: pd.DataFrame) -> Figure:
 def chart_coach_roles(table: pd.DataFrame, meeting_number: int = 1) -> Figure:
     """Horizontal bars: the role coachees chose for their coach (labels from the codebook)."""
     n = int(table["preps"].sum()) if len(table) else 0
-    fig, ax = _figure(
-        f"The coach's role chosen for meeting {meeting_number} (n = {n} preps)",
-        "Share of preps (%)",
-        "Role",
-        rows=len(table),
-    )
-    if n == 0:
-        _no_data(ax)
-        return fig
-    rows = table.iloc[::-1]
-    shares = rows["share"] * 100
-    _share_bars(
-        ax, [_wrap(str(label)) for label in rows["label"]], rows["preps"], shares, horizontal=True
-    )
-    return fig
+    title = f"The coach's role chosen for meeting {meeting_number}"
+    return _preps_by_label(table, title, "Role", n)
 
 
 # Metric name -> chart; every tab of the dashboard has one.
