@@ -9,6 +9,8 @@
 SHELL := /bin/bash
 PORT ?= 8866
 TRAIN_PORT ?= 8867
+# People in a workshop room who may open the same page at once.
+ROOM ?= 10
 HUB_PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
@@ -78,7 +80,7 @@ report: $(INSTALLED)
 # trainee chooses a space of their own on first visit.
 workshop: $(INSTALLED)
 	@ALIGNMENT_KIT_TRAINING=1 ALIGNMENT_KIT_TRAINING_DIR=$(CURDIR)/training \
-	  $(BIN)/python -m widgets.server notebooks --ip=0.0.0.0 --port=$(TRAIN_PORT) \
+	  $(BIN)/python -m widgets.server notebooks --ip=0.0.0.0 --port=$(TRAIN_PORT) --room=$(ROOM) \
 	  --title="Alignment Meeting Kit (workshop)" --port-hint="make workshop TRAIN_PORT={port}"
 
 # The program's hub, locally: prints the address and a shared password; Ctrl+C stops it

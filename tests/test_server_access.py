@@ -126,7 +126,7 @@ def test_kernel_websockets_refuse_other_sites(voila_server: VoilaServer) -> None
         assert refused.value.response.status_code == 403, (host, origin, bool(with_cookie))
 
 
-@pytest.mark.parametrize("target", ["run", "train"])
+@pytest.mark.parametrize("target", ["run", "train", "workshop"])
 def test_a_taken_port_makes_make_fail_with_a_message_naming_it(target: str) -> None:
     port = free_port()
     variable = "PORT" if target == "run" else "TRAIN_PORT"
@@ -144,3 +144,29 @@ def test_a_taken_port_makes_make_fail_with_a_message_naming_it(target: str) -> N
     assert f"Port {port} is already in use" in result.stderr
     assert f"make {target} {variable}=" in result.stderr  # says how to choose another
     assert "running" not in result.stdout  # no link to a server that is not this one
+
+
+def test_a_workshop_server_keeps_a_room_of_kernels_ready_even_from_a_long_temp_folder(
+    tmp_path: Path,
+) -> None:
+    """``--room 2``: two ready kernels per app (home, prep, meeting, debrief). The
+    server's temporary folder is deeper than a kernel's local socket path allows (as
+    macOS's is): kernels must still start, not restart forever."""
+    deep = tmp_path / ("a-temporary-folder-with-a-long-name-" * 2) / "nested"
+    exports = deep / "exports"
+    exports.mkdir(parents=True)
+    server = VoilaServer(
+        repo=REPO,
+        exports=exports,
+        extra_args=("--room=2",),
+        env={"ALIGNMENT_KIT_TRAINING": "1", "ALIGNMENT_KIT_TRAINING_DIR": str(deep / "t")},
+    )
+    assert len(str(server.tmp)) + 66 > 103, "the test's temp folder must be too deep"
+    server.start()
+    try:
+        assert _settled_kernels(server, quiet=4.0, limit=90.0) == 8
+        log = server.log_path.read_text(errors="replace")
+        assert "restarting kernel" not in log and "File name too long" not in log, log[-3000:]
+        assert "Keeping 2 pages of each app ready" in log
+    finally:
+        server.stop()

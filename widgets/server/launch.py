@@ -15,7 +15,12 @@ This launcher keeps Voila but:
   the kit's own loading screen (its name and "Opening <page>…") instead of Voila's logo
   and "Executing 1 of 1", from the first paint;
 - filters two start-up warnings that alarm without informing (notebook trust, which the
-  kit does not use; kernels on TCP, which on loopback never leave the machine).
+  kit does not use; kernels on TCP, which on loopback never leave the machine);
+- for a workshop (``--room N``), keeps N kernels ready per app instead of one. Voila
+  refills its pool one kernel per page taken, so with one ready kernel a room opening the
+  same page together waited for nine kernels starting at once on the trainer's cores
+  (p95 12.5 s for ten pages on two cores); the refill is also held back until the room's
+  pages are up, so it does not compete with them.
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ import os
 import secrets
 import socket
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from jupyter_server import DEFAULT_STATIC_FILES_PATH
 from jupyter_server.utils import url_path_join
+from traitlets import default
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -46,7 +53,17 @@ from widgets.server.handlers import (
     LocalRequestInfoHandler,
 )
 
-__all__ = ["KIT_TEMPLATES", "TOKEN_ENV", "KitVoila", "PortTaken", "main", "start_link"]
+__all__ = [
+    "KIT_TEMPLATES",
+    "TOKEN_ENV",
+    "KitVoila",
+    "PortTaken",
+    "ROOM_FILL_DELAY_S",
+    "main",
+    "room_settings",
+    "socket_root",
+    "start_link",
+]
 
 TOKEN_ENV = "ALIGNMENT_KIT_TOKEN"
 
@@ -61,6 +78,42 @@ _QUIET = (
     "Voilà is running at",
     "Voila is running at",
 )
+
+
+# A room's pages arrive within a few seconds of each other: refill the pool after that.
+ROOM_FILL_DELAY_S = 15.0
+
+
+def room_settings(room: int) -> list[str]:
+    """Voila settings keeping ``room`` kernels ready per app (none for 0: voila.json's)."""
+    if room < 0:
+        raise ValueError("--room is the number of people who may open a page at once (0 or more)")
+    if room == 0:
+        return []
+    return [
+        f"--VoilaConfiguration.default_pool_size={room}",
+        f"--VoilaKernelManager.fill_delay={ROOM_FILL_DELAY_S}",
+    ]
+
+
+# A kernel's local socket is ``<root>/voila_XXXXXXXX/kernel-<uuid>-ipc-<n>``, and a Unix
+# socket path has room for 103 bytes on macOS (107 on Linux). macOS's own temporary
+# folder (/var/folders/…/T/) leaves too little: kernels would fail to start and restart
+# forever. Roots whose path is too long are replaced by a short shared one.
+_SOCKET_PATH_ROOM = 103
+_SOCKET_TAIL = len("/voila_XXXXXXXX/kernel-00000000-0000-0000-0000-000000000000-ipc-10")
+_SHORT_ROOTS = ("/tmp", "/var/tmp")
+
+
+def socket_root(temp_root: str) -> str:
+    """A folder for the kernels' connection files whose socket paths fit the limit."""
+    for root in (temp_root, *_SHORT_ROOTS):
+        if len(root) + _SOCKET_TAIL <= _SOCKET_PATH_ROOM and os.access(root, os.W_OK | os.X_OK):
+            return root
+    raise SettingsError(
+        f"The temporary folder {temp_root} has too long a path for the kernels' local "
+        "connections. Start the kit with a shorter one, e.g. `TMPDIR=/tmp make run`."
+    )
 
 
 class PortTaken(SettingsError, OSError):
@@ -110,6 +163,10 @@ class KitVoila(Voila):
     """Voila with the kit's handlers and settings (see the module docstring)."""
 
     start_notebook = "home.ipynb"
+
+    @default("connection_dir_root")
+    def _short_connection_root(self) -> str:
+        return socket_root(tempfile.gettempdir())
 
     def setup_template_dirs(self) -> None:
         super().setup_template_dirs()
@@ -164,12 +221,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--port-hint", default="make run PORT={port}", help="how to choose another port"
     )
+    parser.add_argument(
+        "--room",
+        type=int,
+        default=0,
+        help="people who may open the same page at once (a workshop); 0 keeps voila.json's pool",
+    )
     options, voila_args = parser.parse_known_args(argv)
+    try:
+        voila_args = [*room_settings(options.room), *voila_args]
+    except ValueError as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 2
 
     token = os.environ.get(TOKEN_ENV, "").strip() or secrets.token_urlsafe(18)
     try:
         check_port_free(options.ip, options.port, options.port_hint)
-    except PortTaken as exc:
+        socket_root(tempfile.gettempdir())
+    except SettingsError as exc:
         print(f"Cannot start: {exc}", file=sys.stderr)
         return 2
 
@@ -195,6 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "this kit's data. Stop the server with Ctrl+C.",
         flush=True,
     )
+    if options.room:
+        print(
+            f"Keeping {options.room} pages of each app ready for the room; each ready page "
+            "holds about 70 MB of memory until someone opens it."
+        )
     if _is_loopback(options.ip):
         print("Apps and their kernels talk over this computer's own loopback connection.")
     app.start()
