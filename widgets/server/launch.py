@@ -267,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.room:
         print(
             f"Keeping {options.room} pages of each app ready for the room; each ready page "
-            "holds about 70 MB of memory until someone opens it."
+            "holds about 50 MB of memory until someone opens it."
         )
     if _is_loopback(options.ip):
         print("Apps and their kernels talk over this computer's own loopback connection.")
