@@ -35,7 +35,7 @@ from widgets.apps.timing import (
 )
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
-from widgets.shell.chrome import home_link, page_header
+from widgets.shell.chrome import PRESENT_CLASS, page_header, page_nav
 from widgets.shell.context import app_context
 from widgets.shell.style import stylesheet
 
@@ -212,5 +212,7 @@ def build_analysis_app(
         )
         app.children = (header, *app.children[1:])
     else:
-        app.children = (stylesheet(), home_link(context), *app.children)
+        app.children = (stylesheet(), page_nav(context), *app.children)
+    if context.present:
+        app.add_class(PRESENT_CLASS)
     return app

@@ -201,6 +201,8 @@ class Walkthrough:
         }
         if step.view:
             params["view"] = step.view
+        if self.context.present:  # the step's own links keep projector view
+            params["present"] = "1"
         builders: dict[str, Callable[[], w.Widget]] = {
             "home": lambda: _home(self.root, params),
             "prep": lambda: _prep(self.root, params),
