@@ -83,7 +83,10 @@ def _minutes(seconds: float) -> str:
 def _cell(value: object, labels: Mapping[str, str]) -> object:
     if not isinstance(value, str):
         return value
-    text = _VALUES.get(value) or labels.get(value) or value
+    if value in labels:  # an item id: its wording, as a sentence
+        worded = labels[value]
+        return worded[:1].upper() + worded[1:]
+    text = _VALUES.get(value, value)
     return text.replace("_", " ") if "_" in text and " " not in text else text
 
 
