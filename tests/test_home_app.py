@@ -35,7 +35,7 @@ def row_of(app: HomeApp, eid: str) -> str:
 
 
 def cell(row: str, step: str) -> str:
-    match = re.search(rf"<td class='kit-step [^']*kit-step-{step}( [^']*)?'>.*?</td>", row)
+    match = re.search(rf"<td class='kit-step [^']*kit-step-{step}( [^']*)?'[^>]*>.*?</td>", row)
     assert match, row
     return match.group(0)
 

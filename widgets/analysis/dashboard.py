@@ -6,10 +6,16 @@ whole analysis as an ordinary HTML output (:mod:`widgets.analysis.report`), hidd
 while the widgets are live, so the executed notebook converted to HTML is a complete
 report that needs no network. With no responses in the data root it says so and shows
 a small made-up program instead, so the dashboard can be tried (and tested) anywhere.
+
+Analysts and trainees both read this page. Analysts (real data, usual view) see where
+the data came from and how to make a program export; a room of trainees (training
+mode or projector view) sees the same charts with tables in plain words and no paths,
+commands or column names (:mod:`widgets.analysis.plain_tables`).
 """
 
 from __future__ import annotations
 
+import html
 import os
 import tempfile
 from collections.abc import Mapping
@@ -35,14 +41,35 @@ from widgets.apps.timing import (
 )
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
-from widgets.shell.chrome import home_link, page_header
-from widgets.shell.context import app_context
+from widgets.shell.chrome import PRESENT_CLASS, page_header, page_nav
+from widgets.shell.context import AppContext, app_context
 from widgets.shell.style import stylesheet
 
-__all__ = ["AnalysisData", "load_analysis_data", "build_analysis_app", "AnalysisApp"]
+__all__ = [
+    "ANALYSIS_INTRO",
+    "AnalysisData",
+    "load_analysis_data",
+    "build_analysis_app",
+    "AnalysisApp",
+]
 
 SYNTHETIC_ENGAGEMENTS = 60
 REPORT_SOURCES_ENV = "ALIGNMENT_KIT_REPORT_SOURCES"
+ANALYSIS_INTRO = (
+    "Program questions across many engagements, from structured answers only: when "
+    "meetings happen, how long each agenda part takes, goal alignment, asks of the "
+    "manager, how coachees feel afterwards, checkpoints and second meetings. Pick "
+    "programs, cohorts or dates to filter; each tab shows a chart and the table behind it."
+)
+# For analysts only: how to share data across the program (see the README).
+_EXPORT_NOTE = (
+    "<details class='kit-analyst-note'><summary>Sharing data across the program</summary>"
+    "<p>Make a redacted export (no names, pseudonymous IDs, free text only with consent): "
+    "<code>python -m widgets.analysis.export --out DIR [sources...]</code> with the key in "
+    "<code>ALIGNMENT_KIT_EXPORT_KEY</code>, or "
+    "<code>widgets.analysis.export.program.export_program(out, *sources, key=...)</code> "
+    "from a notebook.</p></details>"
+)
 
 
 @dataclass(frozen=True)
@@ -58,13 +85,19 @@ def load_analysis_data(
     *sources: str | os.PathLike[str],
     instrument: Instrument | None = None,
     synthetic_engagements: int = SYNTHETIC_ENGAGEMENTS,
+    where: str = "",
 ) -> AnalysisData:
-    """Load ``sources`` (default: the data root); fall back to a made-up program if empty."""
+    """Load ``sources`` (default: the data root); fall back to a made-up program if empty.
+
+    ``where`` names the data in the note ("your training space"); by default the note
+    gives the sources' paths, which an analyst wants and a trainee need not see.
+    """
     instrument = instrument or load_instrument()
     long = load_responses(*sources, instrument=instrument)
     if len(long):
         sessions = wide_sessions(long, instrument=instrument)
-        where = ", ".join(str(s) for s in sources) if sources else "the kit's data folder"
+        if not where:
+            where = ", ".join(str(s) for s in sources) if sources else "the kit's data folder"
         return AnalysisData(sessions, f"{len(sessions)} sessions loaded from {where}.", False)
     from widgets.training.demo import write_program
 
@@ -88,6 +121,7 @@ class AnalysisApp(w.VBox):
 
     The meeting selector narrows every chart and table to that meeting (asks are
     counted from that meeting's preps); only the second-meeting share counts both.
+    ``plain`` shows the tables in words, for trainees (see the module docstring).
     """
 
     def __init__(
@@ -98,8 +132,10 @@ class AnalysisApp(w.VBox):
         windows: Mapping[int, RecommendedWindow | None] | None = None,
         tolerance: OverrunTolerance = DEFAULT_TOLERANCE,
         instrument: Instrument | None = None,
+        plain: bool = False,
     ) -> None:
         self.data = data
+        self.plain = plain
         self.windows = dict(windows) if windows is not None else {1: window, 2: None}
         self.window = self.windows.get(1) or window
         self.tolerance = tolerance
@@ -126,10 +162,14 @@ class AnalysisApp(w.VBox):
         filters = w.HBox(
             [w.VBox([self.programs, self.cohorts]), w.VBox([self.start, self.end, self.meeting])]
         )
+        heading = w.HTML(
+            f"<h2>Program analysis</h2><p class='kit-intro'>{html.escape(ANALYSIS_INTRO)}</p>"
+        )
         super().__init__(
-            children=[w.HTML("<h2>Program analysis</h2>"), note, filters, self.summary, self.tabs],
+            children=[heading, note, filters, self.summary, self.tabs],
             layout=w.Layout(width="100%"),
         )
+        self.add_class("kit-analysis-app")
         self.refresh()
 
     def _changed(self, _change: dict[str, Any]) -> None:
@@ -163,7 +203,7 @@ class AnalysisApp(w.VBox):
         self.summary.value = f"<p>{engagements} engagements, {len(sessions)} sessions selected.</p>"
         pages = self.pages(sessions, number)
         self.tables = {page.name: page.table for page in pages}
-        self.tabs.children = [w.HTML(page.html()) for page in pages]
+        self.tabs.children = [w.HTML(page.html(plain=self.plain)) for page in pages]
         for index, page in enumerate(pages):
             self.tabs.set_title(index, page.title)
 
@@ -185,6 +225,15 @@ class AnalysisApp(w.VBox):
         display(HTML(self.static_html()))
 
 
+def _where(context: AppContext, sources: tuple[str | os.PathLike[str], ...]) -> str:
+    """How the note names the data: paths for an analyst, plain words for a room."""
+    if context.training:
+        return "your training space" if context.space else "the training folder"
+    if context.present:
+        return "the kit's data folder" if sources == (context.root,) else "the chosen folders"
+    return ""
+
+
 def build_analysis_app(
     *sources: str | os.PathLike[str], params: dict[str, str] | None = None
 ) -> AnalysisApp:
@@ -200,17 +249,27 @@ def build_analysis_app(
         # runs in notebooks/); read at call time, never at import.
         named = os.environ.get(REPORT_SOURCES_ENV, "").split()
         sources = tuple(named) if named and not context.training else (context.root,)
-    data = load_analysis_data(*sources)
+    data = load_analysis_data(*sources, where=_where(context, sources))
     first = Path(sources[0])
     settings = first if first.is_dir() else context.root
     app = AnalysisApp(
-        data, windows=load_windows(settings), tolerance=load_overrun_tolerance(settings)
+        data,
+        windows=load_windows(settings),
+        tolerance=load_overrun_tolerance(settings),
+        plain=context.training or context.present,
     )
     if context.training:
-        header = page_header(
-            "Program analysis", "Made-up engagements from the training folder.", context
-        )
+        header = page_header("Program analysis", ANALYSIS_INTRO, context)
         app.children = (header, *app.children[1:])
     else:
-        app.children = (stylesheet(), home_link(context), *app.children)
+        extra = [] if context.present else [w.HTML(_EXPORT_NOTE)]
+        app.children = (
+            stylesheet(),
+            page_nav(context),
+            *app.children[:1],
+            *extra,
+            *app.children[1:],
+        )
+    if context.present:
+        app.add_class(PRESENT_CLASS)
     return app

@@ -13,11 +13,12 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from widgets.analysis.charts import CHARTS, choice_labels, codebook_labels, figure_svg
+from widgets.analysis.plain_tables import plain_table
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow
 from widgets.instrument.instrument import Instrument
 
@@ -49,21 +50,31 @@ _BOTH_MEETINGS = {"second_meeting_share": "Counts first and second meetings toge
 
 @dataclass(frozen=True)
 class MetricPage:
-    """One question: its name, tab title, chart as SVG and the table drawn."""
+    """One question: its name, tab title, chart as SVG and the table drawn, with the
+    codebook's wording of the item ids the table may hold (``labels``)."""
 
     name: str
     title: str
     svg: str
     table: pd.DataFrame
+    labels: Mapping[str, str] = field(default_factory=dict)
 
-    def html(self) -> str:
-        """The chart, the table and its CSV link, as one block."""
+    def html(self, *, plain: bool = False) -> str:
+        """The chart, the table and its CSV link, as one block; ``plain`` shows the
+        table in words (:mod:`widgets.analysis.plain_tables`) for a room of trainees."""
         note = _BOTH_MEETINGS.get(self.name, "")
+        table = (
+            plain_table(self.table, self.labels).to_html(
+                index=False, border=0, classes="kit-table", escape=True
+            )
+            if plain
+            else table_html(self.table)
+        )
         return (
             f"<div class='kit-chart'>{self.svg}</div>"
             + (f"<p class='kit-note'>{html.escape(note)}</p>" if note else "")
-            + table_html(self.table)
-            + f"<p>{csv_link(self.table, self.name)}</p>"
+            + table
+            + f"<p>{csv_link(self.table, self.name, plain=plain)}</p>"
         )
 
 
@@ -93,7 +104,8 @@ def metric_pages(
             figure = chart(shown, meeting_number)  # type: ignore[operator]
         else:
             figure = chart(shown)  # type: ignore[operator]
-        pages.append(MetricPage(name, TITLES.get(name, name), figure_svg(figure), shown))
+        svg = figure_svg(figure)
+        pages.append(MetricPage(name, TITLES.get(name, name), svg, shown, wording))
     return pages
 
 
@@ -110,13 +122,14 @@ def table_html(table: pd.DataFrame) -> str:
     return formatted.to_html(index=False, border=0, classes="kit-table", escape=True)
 
 
-def csv_link(table: pd.DataFrame, name: str) -> str:
-    """A link that downloads ``table`` as ``name.csv``, held in the page itself."""
+def csv_link(table: pd.DataFrame, name: str, *, plain: bool = False) -> str:
+    """A link that downloads ``table`` as ``name.csv``, held in the page itself; the
+    file's name is said only to analysts (not ``plain``)."""
     payload = base64.b64encode(table.to_csv(index=False).encode("utf-8")).decode("ascii")
+    text = "Download this table (CSV)" if plain else f"Download this table as CSV ({name}.csv)"
     return (
         f"<a download='{html.escape(name)}.csv' "
-        f"href='data:text/csv;charset=utf-8;base64,{payload}'>"
-        f"Download this table as CSV ({html.escape(name)}.csv)</a>"
+        f"href='data:text/csv;charset=utf-8;base64,{payload}'>{html.escape(text)}</a>"
     )
 
 

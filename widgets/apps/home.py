@@ -104,7 +104,9 @@ def _step_cell(context: AppContext, eid: str, status: StepStatus, is_next: bool)
             f"<a class='kit-action-open-summary-{step.meeting_number}' "
             f"href='{html.escape(summary)}'>Summary</a>"
         )
-    return f"<td class='{classes}'>{' '.join(parts)}</td>"
+    # The step's name rides along for projector view, where the table stacks into cards
+    # and the column headers are out of sight (present.css shows it).
+    return f"<td class='{classes}' data-step='{html.escape(step.title)}'>{' '.join(parts)}</td>"
 
 
 def render_table(

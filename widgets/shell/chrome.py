@@ -1,24 +1,39 @@
 """What sits at the top of every app page: the stylesheet, the training banner, the way
-home, the title.
+home with the projector-view switch, the title.
 
 The banner is how a trainee empties their practice space or fills it with sample
 engagements in one click, so every page of a training session carries it and no page
 of real work does (the page's :class:`~widgets.shell.context.AppContext` decides).
 Both actions delete what the space holds, so each asks once before it does: in a room
 of trainees a stray click must not cost anyone their practice.
+
+The projector-view switch is a plain link to the same page with ``present`` flipped and
+every other parameter kept: the flag lives in the address, so a reload, a bookmark and
+every link the kit builds keep it, and turning it on needs no kernel round trip.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from widgets.shell.context import AppContext, app_link, reset_training
+from widgets.shell.context import PRESENT_PARAM, AppContext, app_link, reset_training
 from widgets.shell.style import stylesheet
 
-__all__ = ["HOME_NOTEBOOK", "home_link", "page_header", "training_banner"]
+__all__ = [
+    "HOME_NOTEBOOK",
+    "PRESENT_CLASS",
+    "page_nav",
+    "page_header",
+    "present_toggle_html",
+    "training_banner",
+]
+
+# The class on an app's root in projector view (assets/present.css keys on it).
+PRESENT_CLASS = "kit-present"
 
 HOME_NOTEBOOK = "home.ipynb"
 
@@ -32,7 +47,7 @@ def _space_words(context: AppContext) -> str:
 def _banner_html(context: AppContext) -> str:
     where = ""
     if context.space:
-        other = html.escape(app_link("", training=True))
+        other = html.escape(app_link("", training=True, present=context.present))
         where = (
             f" <span class='kit-training-space'>Your space: <b>{html.escape(context.space)}"
             f"</b> (<a href='{other}'>change</a>)</span>"
@@ -139,15 +154,43 @@ def training_banner(context: AppContext, on_data_changed: DataChanged | None = N
     return bar
 
 
-def home_link(context: AppContext) -> w.HTML:
-    """The way back to every engagement: a coach deep in one step is never stranded."""
-    home = html.escape(context.link(HOME_NOTEBOOK))
-    link = w.HTML(
-        f"<nav aria-label='Kit'><a class='kit-action-home kit-home-link' href='{home}'>"
-        "← All engagements</a></nav>"
+def present_toggle_html(context: AppContext) -> str:
+    """A link to this same page with projector view flipped, every other parameter kept.
+
+    A query-only link (``?…``) reopens the page it is on, so one switch serves every app.
+    """
+    query = {k: v for k, v in context.params.items() if k != PRESENT_PARAM}
+    if not context.present:
+        query[PRESENT_PARAM] = "1"
+    href = html.escape(f"?{urlencode(query)}")
+    state = "on" if context.present else "off"
+    hint = (
+        "Back to the usual size"
+        if context.present
+        else "Larger type and controls, stronger contrast: for a room's screen"
     )
-    link.add_class("kit-home-nav")
-    return link
+    return (
+        f"<a class='kit-action-present kit-present-toggle kit-present-{state}' href='{href}' "
+        f"title='{hint}'><span class='kit-present-switch' aria-hidden='true'></span>"
+        f"Projector view: {state}</a>"
+    )
+
+
+def page_nav(context: AppContext, *, home: bool = True) -> w.HTML:
+    """The way back to every engagement (``home``), so a coach deep in one step is never
+    stranded, and the projector-view switch (left out of an app shown inside the tour,
+    whose own page carries it)."""
+    links = []
+    if home:
+        href = html.escape(context.link(HOME_NOTEBOOK))
+        links.append(
+            f"<a class='kit-action-home kit-home-link' href='{href}'>← All engagements</a>"
+        )
+    if context.banner:
+        links.append(present_toggle_html(context))
+    nav = w.HTML(f"<nav aria-label='Kit' class='kit-nav'>{''.join(links)}</nav>")
+    nav.add_class("kit-home-nav")
+    return nav
 
 
 def page_header(
@@ -159,7 +202,8 @@ def page_header(
     home: bool = True,
 ) -> w.VBox:
     """Stylesheet, the training banner when in training mode, the way home (``home``,
-    left out on the home page itself), then title and intro.
+    left out on the home page itself) and the projector-view switch, then title and
+    intro.
 
     ``on_data_changed`` lets the page refresh its lists after a reset or after samples
     are loaded from the banner.
@@ -167,8 +211,8 @@ def page_header(
     parts: list[w.Widget] = [stylesheet()]
     if context.training and context.banner:
         parts.append(training_banner(context, on_data_changed))
-    if home:
-        parts.append(home_link(context))
+    if home or context.banner:
+        parts.append(page_nav(context, home=home))
     parts.append(
         w.HTML(f"<h2>{html.escape(title)}</h2><p class='kit-intro'>{html.escape(intro)}</p>")
     )

@@ -8,6 +8,9 @@ In a workshop every trainee works in a space of their own (``&space=ana``), a ma
 folder under ``<training>/spaces/``: they see only their own coachees, and a Reset
 empties only their space. The space travels in every link the kit builds
 (:meth:`AppContext.link`), so prep, meeting, debrief and home stay in it.
+
+Projector view (``?present=1``) travels the same way, in training and real mode alike:
+a trainer who turns it on for the room's screen keeps it on every page the kit opens.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from widgets.paths import (
 from widgets.shell.request import query_params
 
 __all__ = [
+    "PRESENT_PARAM",
     "TRAINING_ENV",
     "TRAINING_DIR_ENV",
     "AppContext",
@@ -47,6 +51,7 @@ __all__ = [
     "training_spaces",
 ]
 
+PRESENT_PARAM = "present"
 TRAINING_ENV = "ALIGNMENT_KIT_TRAINING"
 TRAINING_DIR_ENV = "ALIGNMENT_KIT_TRAINING_DIR"
 _TRUE = {"1", "true", "yes", "on"}
@@ -119,7 +124,8 @@ class AppContext:
     ``choose_space`` is true for a training page opened without a space of its own:
     the page then asks the trainee for one instead of opening the app. ``banner`` is
     false for an app shown inside the guided tour (``embedded=1``), which carries the
-    training controls once, at its top.
+    training controls once, at its top. ``present`` is projector view: larger type and
+    controls, stronger contrast, no jargon (see :mod:`widgets.shell.chrome`).
     """
 
     root: Path
@@ -128,9 +134,12 @@ class AppContext:
     space: str = ""
     choose_space: bool = False
     banner: bool = True
+    present: bool = False
 
     def link(self, notebook: str, **params: str | int) -> str:
-        return app_link(notebook, training=self.training, space=self.space, **params)
+        return app_link(
+            notebook, training=self.training, space=self.space, present=self.present, **params
+        )
 
 
 def app_context(params: dict[str, str] | None = None, *, root: Path | None = None) -> AppContext:
@@ -161,18 +170,27 @@ def app_context(params: dict[str, str] | None = None, *, root: Path | None = Non
         space=space,
         choose_space=choose_space,
         banner=params.get("embedded", "") != "1",
+        present=params.get(PRESENT_PARAM, "").lower() in _TRUE,
     )
 
 
 def app_link(
-    notebook: str, *, training: bool = False, space: str = "", **params: str | int
+    notebook: str,
+    *,
+    training: bool = False,
+    space: str = "",
+    present: bool = False,
+    **params: str | int,
 ) -> str:
-    """Relative link from one app page to another, keeping training mode and space."""
+    """Relative link from one app page to another, keeping training mode, space and
+    projector view."""
     query = {k: str(v) for k, v in params.items() if v not in ("", None)}
     if training:
         query["training"] = "1"
         if space:
             query["space"] = space
+    if present:
+        query[PRESENT_PARAM] = "1"
     suffix = f"?{urlencode(query)}" if query else ""
     return f"{notebook}{suffix}"
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from widgets.shell.chrome import PRESENT_CLASS
 from widgets.shell.connection_watch import ConnectionWatch
 from widgets.shell.context import AppContext, app_context
 from widgets.shell.request import is_preheated, query_params, request_params
@@ -45,12 +46,17 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 
 def _build(build: Build, context: AppContext) -> w.Widget:
-    """The app, or, for a training page with no space yet, the space chooser."""
+    """The app, or, for a training page with no space yet, the space chooser; marked
+    for projector view when the page asks for it (one place, so every app gets it)."""
     if context.choose_space:
         from widgets.shell.spaces import space_chooser
 
-        return space_chooser(context)
-    return build(context)
+        app = space_chooser(context)
+    else:
+        app = build(context)
+    if context.present:
+        app.add_class(PRESENT_CLASS)
+    return app
 
 
 def _failed(exc: Exception) -> list[w.Widget]:

@@ -14,6 +14,7 @@ import html
 
 import ipywidgets as w
 
+from widgets.shell.chrome import page_nav
 from widgets.shell.context import AppContext, app_link, training_spaces
 from widgets.shell.style import stylesheet
 
@@ -28,10 +29,10 @@ def spaces_list_html(context: AppContext, notebook: str = "") -> str:
     spaces = training_spaces()
     if not spaces:
         return "<p class='kit-spaces-empty'>No training space yet.</p>"
-    keep = {k: v for k, v in context.params.items() if k not in {"space", "training"}}
+    keep = {k: v for k, v in context.params.items() if k not in {"space", "training", "present"}}
     rows = []
     for space in spaces:
-        link = app_link(notebook, training=True, space=space.name, **keep)
+        link = app_link(notebook, training=True, space=space.name, present=context.present, **keep)
         count = f"{space.engagements} coachee{'s' if space.engagements != 1 else ''}"
         rows.append(
             f"<li class='kit-space' data-space='{space.name}'>"
@@ -80,6 +81,9 @@ def space_chooser(context: AppContext) -> w.Widget:
             w.HTML(
                 "<div class='kit-training-banner' role='status'><b>Training mode.</b> "
                 "Made-up engagements only: nothing here is saved to program data.</div>"
+            ),
+            page_nav(context, home=False),
+            w.HTML(
                 "<h2>Choose your training space</h2><p class='kit-intro'>Each trainee "
                 "practises in a space of their own: you see only your own coachees, and "
                 "emptying your space leaves everyone else's as it is. Use the same name "

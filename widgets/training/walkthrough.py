@@ -201,6 +201,8 @@ class Walkthrough:
         }
         if step.view:
             params["view"] = step.view
+        if self.context.present:  # the step's own links keep projector view
+            params["present"] = "1"
         builders: dict[str, Callable[[], w.Widget]] = {
             "home": lambda: _home(self.root, params),
             "prep": lambda: _prep(self.root, params),
@@ -217,7 +219,8 @@ class Walkthrough:
 
         self._program.join()
         _wait_for_program(self.root)
-        return AnalysisApp(load_analysis_data(_program_dir(self.root)))
+        data = load_analysis_data(_program_dir(self.root), where="the tour's made-up program")
+        return AnalysisApp(data, plain=True)  # trainees read it: tables in plain words
 
     def _meeting(self, params: dict[str, str]) -> w.Widget:
         from widgets.apps.meeting.app import MeetingApp

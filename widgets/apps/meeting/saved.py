@@ -52,11 +52,12 @@ class SavedMeeting:
         for block in sections.blocks.values():
             block.layout.display = ""
         when = local_time(submission.recorded_at, "%d %b %H:%M")
+        # Said in words, never as a revision number: that is the store's bookkeeping.
+        corrected = " (notes corrected)" if submission.revision > 1 else ""
         lead = (
             f"Meeting ended and saved at {when}."
             if just_ended
-            else f"This meeting ended and was saved on {when} (revision {submission.revision}). "
-            "It is shown read-only."
+            else f"This meeting ended and was saved on {when}{corrected}. It is shown read-only."
         )
         parts = [
             (s.id, s.title)
@@ -83,7 +84,7 @@ class SavedMeeting:
         self.screen.save_corrections_button.disabled = False
         self.screen.say_action(
             "Correcting notes: times and ticks stay as recorded. Press Save corrections to "
-            "save a new revision; the earlier one is kept."
+            "save them; the notes as saved before are kept too."
         )
 
     def save_corrections(self) -> bool:
@@ -111,7 +112,7 @@ class SavedMeeting:
         self._correcting = False
         self.saved = submission
         self.screen.say_action(
-            f"Corrections saved as revision {submission.revision}; the earlier version is kept.",
+            "Corrections saved; the earlier version is kept.",
             "ok",
         )
         self._show_saved(submission)
