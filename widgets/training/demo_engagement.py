@@ -47,15 +47,15 @@ COACHES: tuple[str, ...] = (
     "Lorcan Ashvale",
 )
 PROGRAMS: dict[str, tuple[str, ...]] = {
-    "Leading Teams": ("2025-spring", "2025-autumn"),
-    "New Managers": ("2025-spring", "2025-summer", "2025-autumn"),
-    "Senior Leaders": ("2025-cohort-1",),
+    "Leading Teams": ("Spring", "Autumn"),
+    "New Managers": ("Spring", "Summer", "Autumn"),
+    "Senior Leaders": ("Cohort 1",),
 }
 _COHORT_START = {
-    "2025-spring": date(2025, 3, 3),
-    "2025-summer": date(2025, 6, 2),
-    "2025-autumn": date(2025, 9, 1),
-    "2025-cohort-1": date(2025, 4, 7),
+    "Spring": date(2025, 3, 3),
+    "Summer": date(2025, 6, 2),
+    "Autumn": date(2025, 9, 1),
+    "Cohort 1": date(2025, 4, 7),
 }
 _ZONES = (0, 1, 2, -5)
 
