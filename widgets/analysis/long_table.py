@@ -186,7 +186,9 @@ def _fill_from_registry(frame: pd.DataFrame, engagements: pd.DataFrame) -> None:
     info = engagements.set_index("engagement_id")
     eng = frame["engagement_id"]
     categories = eng.cat.categories
-    codes = eng.cat.codes.to_numpy()
+    # int64 before any arithmetic: pandas keeps codes as small as the categories allow
+    # (one byte up to 127), and code * width would overflow and mix up engagements.
+    codes = eng.cat.codes.to_numpy().astype(np.int64)
     for column in ("program", "cohort"):
         labels = categorical(info[column].reindex(categories).fillna("").to_numpy(dtype=object))
         from_registry = pd.Categorical.from_codes(
@@ -234,7 +236,7 @@ def _fill_from_registry(frame: pd.DataFrame, engagements: pd.DataFrame) -> None:
     # Place each (engagement, meeting) month on its rows through a small lookup table.
     width = int(frame["meeting_number"].max()) + 1
     lookup = np.full(len(categories) * width, -1, dtype="int64")
-    positions = picked["engagement_id"].cat.codes.to_numpy() * width + picked[
+    positions = picked["engagement_id"].cat.codes.to_numpy().astype(np.int64) * width + picked[
         "meeting_number"
     ].to_numpy(dtype="int64")
     lookup[positions] = months
