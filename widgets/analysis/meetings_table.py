@@ -10,6 +10,7 @@ the coachee saw (from the codebook), so a groupby reads as plain language.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from widgets.analysis.filters import MEETING_KEY
@@ -106,16 +107,19 @@ def meetings_table(
 
 
 def _split_asks(table: pd.DataFrame, choices: dict[str, str]) -> pd.DataFrame:
-    """``asks`` ("a;b") -> one boolean column per choice, in place of the text column."""
-    answered = table["asks"].notna()
-    chosen = table["asks"].fillna("").astype(str).str.split(";")
+    """``asks`` ("a;b") -> one boolean column per choice, in place of the text column.
+
+    Each distinct answer is split once (a program has a handful), not once per meeting.
+    """
+    answered = table["asks"].notna().to_numpy()
+    codes, texts = pd.factorize(table["asks"].fillna("").astype(str).to_numpy(dtype=object))
+    chosen = [{c.strip() for c in str(text).split(";")} for text in texts]
     position = table.columns.get_loc("asks")
     assert isinstance(position, int)
-    extra = sorted({c.strip() for parts in chosen for c in parts if c.strip()} - set(choices))
+    extra = sorted(set().union(*chosen) - {""} - set(choices))
     for offset, value in enumerate([*choices, *extra]):
-        column = pd.array(
-            [value in {c.strip() for c in parts} for parts in chosen], dtype="boolean"
-        )
-        column[~answered.to_numpy()] = pd.NA
+        picked = np.array([value in parts for parts in chosen], dtype=bool)
+        column = pd.array(picked[codes], dtype="boolean")
+        column[~answered] = pd.NA
         table.insert(position + 1 + offset, f"asks_{value}", column)
     return table.drop(columns="asks")

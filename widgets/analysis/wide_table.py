@@ -136,7 +136,8 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
     value_categories = long["value"].cat.categories
     item_categories = [str(item) for item in item_cat.cat.categories]
     counts = np.bincount(item_codes[item_codes >= 0], minlength=len(item_categories))
-    grid = np.full((len(item_categories), n), -1, dtype=np.int64)
+    # int32 codes: the grid is items x sessions, the largest array the pivot makes.
+    grid = np.full((len(item_categories), n), -1, dtype=np.int32)
     known = item_codes >= 0
     grid[item_codes[known], session_codes[known]] = value_codes[known]
     present = {item: index for index, item in enumerate(item_categories) if counts[index]}
