@@ -34,6 +34,7 @@ import json
 import os
 import stat
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -120,10 +121,18 @@ def prepare_cache_folder(folder: Path) -> Path:
     return folder
 
 
-def parse_with_cache(path: Path, instrument: Instrument, cache: Path | None) -> pd.DataFrame:
+def parse_with_cache(
+    path: Path,
+    instrument: Instrument,
+    cache: Path | None,
+    writes: list[threading.Thread] | None = None,
+) -> pd.DataFrame:
     """The typed long frame of one responses file, through the cache folder ``cache``.
 
-    ``None`` parses the whole file and keeps nothing.
+    ``None`` parses the whole file and keeps nothing. With ``writes``, a new cache entry
+    is written by a thread added to that list, while the caller goes on with the
+    frame (Arrow writes without holding the interpreter, so on a second core); the
+    caller joins the threads before it returns. Without it the entry is written here.
     """
     if cache is None:
         return parse_responses_file(path, instrument)[0]
@@ -148,10 +157,10 @@ def parse_with_cache(path: Path, instrument: Instrument, cache: Path | None) -> 
                 frame = concat_long_frames(
                     [earlier, parse_appended_rows(new, meta["header"], instrument)]
                 )
-                _write_entry(entry_path, {**key, "header": meta["header"]}, frame)
+                _write_entry(entry_path, {**key, "header": meta["header"]}, frame, writes)
                 return frame
     frame, header = parse_responses_file(path, instrument)
-    _write_entry(entry_path, {**key, "header": header}, frame)
+    _write_entry(entry_path, {**key, "header": header}, frame, writes)
     return frame
 
 
@@ -278,18 +287,36 @@ def _convert(table: pa.Table) -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
-def _write_entry(entry_path: Path, meta: dict[str, Any], frame: pd.DataFrame) -> None:
+def _write_entry(
+    entry_path: Path,
+    meta: dict[str, Any],
+    frame: pd.DataFrame,
+    writes: list[threading.Thread] | None = None,
+) -> None:
     """Write the entry in one rename, straight into a temporary file beside it.
 
     Best effort: a cache that cannot be written only costs the next load some time.
     Arrow writes into the file itself; building the entry in memory first and copying
     it out took longer than the rest of the write (a growing buffer of ~100 MB a
-    million rows, copied twice).
+    million rows, copied twice). The Arrow table is made here, from the frame as it is
+    now; only the writing may go to a thread (``writes``).
     """
-    temporary = None
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         table = table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode("utf-8")})
+    except (pa.ArrowException, ValueError, TypeError):
+        return
+    if writes is None:
+        _write_table(entry_path, table)
+    else:
+        thread = threading.Thread(target=_write_table, args=(entry_path, table), daemon=False)
+        thread.start()
+        writes.append(thread)
+
+
+def _write_table(entry_path: Path, table: pa.Table) -> None:
+    temporary = None
+    try:
         # mkstemp: a new file only this user may read or write (0600), never a link.
         fd, temporary = tempfile.mkstemp(
             dir=entry_path.parent, prefix=f".{entry_path.name}.", suffix=".tmp"

@@ -22,6 +22,7 @@ What the steps rest on:
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -80,6 +81,24 @@ def load_responses(
 
         sources = (exports_dir(),)
     resolved = resolve_sources(sources)
+    # Cache entries are written by threads while the rows are worked on; all of them
+    # are on disk when this returns.
+    writes: list[threading.Thread] = []
+    try:
+        return _load_sources(resolved, latest_only, cache, instrument, writes)
+    finally:
+        for write in writes:
+            write.join()
+
+
+def _load_sources(
+    resolved: list[DataSource],
+    latest_only: bool,
+    cache: bool | str | os.PathLike[str],
+    instrument: Instrument,
+    writes: list[threading.Thread],
+) -> pd.DataFrame:
+    """:func:`load_responses` once its sources are resolved."""
     frames = []
     for source in resolved:
         cache_folder: Path | None
@@ -93,7 +112,7 @@ def load_responses(
             cache_folder = prepare_cache_folder(cache_folder)
         lock = ResponseStore(source.store).reading() if source.store else nullcontext()
         with lock:
-            frames.append(parse_with_cache(source.path, instrument, cache_folder))
+            frames.append(parse_with_cache(source.path, instrument, cache_folder, writes))
     check_distinct_sources(frames, [source.path for source in resolved])
     frame = concat_long_frames(frames) if frames else empty_long_frame(instrument)
     if len(frames) > 1:
