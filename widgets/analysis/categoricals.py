@@ -21,16 +21,17 @@ def categorical(values: pd.Series | np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 
-def first_rows(codes: np.ndarray) -> np.ndarray:
+def first_rows(codes: np.ndarray, *, numbered: bool = False) -> np.ndarray:
     """The position of each distinct code's first row, in order of first appearance.
 
     factorize (a hash, not a sort) numbers the codes as they first appear, so the first
-    rows are exactly where the running maximum of those numbers steps up.
+    rows are exactly where the running maximum of those numbers steps up. ``numbered``
+    says the codes are such numbers already (from ``pd.factorize``): no second hash.
     """
     if not len(codes):
         return np.array([], dtype=np.int64)
-    numbered, _ = pd.factorize(codes)
-    running = np.maximum.accumulate(numbered)
+    numbers = codes if numbered else pd.factorize(codes)[0]
+    running = np.maximum.accumulate(numbers)
     return np.flatnonzero(np.concatenate(([True], running[1:] > running[:-1])))
 
 

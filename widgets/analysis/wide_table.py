@@ -103,28 +103,35 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
     checkpoints = _checkpoint_ids(instrument)
     session_codes, session_uniques = pd.factorize(long["session_id"].cat.codes.to_numpy())
     n = len(session_uniques)
-    first = first_rows(session_codes)
+    first = first_rows(session_codes, numbered=True)
     # Sessions are put in their final order now, on the few key columns, so the wide
     # table is built sorted instead of being sorted (all of its columns copied) at the end.
     keys = ["engagement_id", "meeting_number", "form", "recorded_at"]
+    key_positions = [long.columns.get_loc(column) for column in keys]
     order = (
-        long[keys].iloc[first].reset_index(drop=True).sort_values(keys, kind="stable").index
+        long.iloc[first, key_positions]
+        .reset_index(drop=True)
+        .sort_values(keys, kind="stable")
+        .index
     ).to_numpy()
     first = first[order]
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     session_codes = rank[session_codes]
-    heads = long.iloc[first]
+    heads = long.iloc[first, [long.columns.get_loc(column) for column in SESSION_COLUMNS]]
     out: dict[str, Any] = {}
     for column in SESSION_COLUMNS:
         out[column] = heads[column].reset_index(drop=True)
     if "redacted_reason" in long:
         # A session is marked if any of its rows lost its text.
-        reasons = long["redacted_reason"].astype(object).to_numpy()
-        marked = reasons != ""
+        # Worked out per category; the extra last slot is a missing value's (code -1).
+        reason = long["redacted_reason"]
+        texts = np.array([*reason.cat.categories, np.nan], dtype=object)
+        reason_codes = reason.cat.codes.to_numpy()
+        marked = np.array([text != "" for text in texts], dtype=bool)[reason_codes]
         if marked.any():
             per_session = np.full(n, "", dtype=object)
-            per_session[session_codes[marked]] = reasons[marked]
+            per_session[session_codes[marked]] = texts[reason_codes[marked]]
             out["redacted_reason"] = pd.Series(categorical(per_session))
 
     # One pivot for every item at once: a (item, session) grid of value codes, -1 where
@@ -135,11 +142,15 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
     value_codes = long["value"].cat.codes.to_numpy()
     value_categories = long["value"].cat.categories
     item_categories = [str(item) for item in item_cat.cat.categories]
-    counts = np.bincount(item_codes[item_codes >= 0], minlength=len(item_categories))
     # int32 codes: the grid is items x sessions, the largest array the pivot makes.
     grid = np.full((len(item_categories), n), -1, dtype=np.int32)
-    known = item_codes >= 0
-    grid[item_codes[known], session_codes[known]] = value_codes[known]
+    if not len(item_codes) or item_codes.min() >= 0:  # every row names its item
+        counts = np.bincount(item_codes, minlength=len(item_categories))
+        grid[item_codes, session_codes] = value_codes
+    else:
+        known = item_codes >= 0
+        counts = np.bincount(item_codes[known], minlength=len(item_categories))
+        grid[item_codes[known], session_codes[known]] = value_codes[known]
     present = {item: index for index, item in enumerate(item_categories) if counts[index]}
     fallback = (
         dict(zip(long["item_id"].astype(object), long["item_type"].astype(object), strict=False))
