@@ -44,6 +44,9 @@ _NO = frozenset({"no", "false", "0"})
 
 # How a stored value is typed in the wide table, by item type.
 _KIND = loader_kinds()
+# The column types, made once: looking "Int64" up by name costs more than typing a
+# small column. ("string" stays a name: its storage follows pandas' option when used.)
+_INT64, _FLOAT64, _BOOLEAN = pd.Int64Dtype(), pd.Float64Dtype(), pd.BooleanDtype()
 
 
 def item_kinds(instrument: Instrument | None = None) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -64,11 +67,11 @@ def _convert(kind: str, choices: tuple[str, ...], values: pd.Index) -> Any:
     if kind == "number":
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
         if numbers.dropna().mod(1).eq(0).all():
-            return pd.array(numbers.round(), dtype="Int64")
-        return pd.array(numbers, dtype="Float64")
+            return pd.array(numbers.round(), dtype=_INT64)
+        return pd.array(numbers, dtype=_FLOAT64)
     if kind == "bool":
         lowered = text.str.strip().str.lower()
-        out = pd.array([pd.NA] * len(text), dtype="boolean")
+        out = pd.array([pd.NA] * len(text), dtype=_BOOLEAN)
         out[lowered.isin(_YES).to_numpy()] = True
         out[lowered.isin(_NO).to_numpy()] = False
         return out
@@ -174,7 +177,8 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
             continue
         codes = grid[index]
         has = codes >= 0
-        distinct, inverse = np.unique(codes[has], return_inverse=True)
+        # Distinct codes by a hash, in order of appearance (typing does not depend on it).
+        inverse, distinct = pd.factorize(codes[has])
         positions = np.full(n, -1, dtype=np.int64)
         positions[has] = inverse
         typed = _convert(kind, choices, value_categories.take(distinct))
@@ -185,7 +189,7 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
         if kind == "datetime" and item_id in checkpoints:
             stored = pd.Series(value_categories.take(distinct), dtype=object).astype(str)
             stored = stored.str.strip().str.lower()
-            ticked = pd.array(((stored != "") & ~stored.isin(_NO)).to_numpy(), dtype="boolean")
+            ticked = pd.array(((stored != "") & ~stored.isin(_NO)).to_numpy(), dtype=_BOOLEAN)
             out[f"{item_id}_ticked"] = ticked.take(positions, allow_fill=True)
     table = pd.DataFrame(out, copy=False)
     # The loader's validation report travels with the table (see validation_report).
