@@ -37,6 +37,8 @@ from bench.synthetic import (  # noqa: E402
 )
 
 KEY = "bench-export-key-0123456789abcdef"
+# Where the analysis loader keeps its parse cache when set (widgets.analysis.cache).
+CACHE_ENV = "ALIGNMENT_KIT_CACHE"
 # rows -> (seconds, MiB): the targets the export is judged on at each size.
 TARGETS = {1_000_000: (10.0, 1024.0), 5_000_000: (math.inf, 6144.0)}
 
@@ -68,11 +70,20 @@ def measure(data: Path, out: Path) -> dict[str, float]:
 
 
 def measure_export_in_child(data: Path, out: Path) -> dict[str, Any]:
-    """Export ``data`` into ``out`` in a fresh process; its figures. ``out`` is removed."""
+    """Export ``data`` into ``out`` in a fresh process; its figures. ``out`` is removed.
+
+    The export loads through the parse cache like any load; it is pointed at an empty
+    cache folder beside ``out`` (removed too), so every run is a first export and
+    nothing is left in the data folder.
+    """
+    cache = out.with_name(f"{out.name}-cache")
     try:
-        return run_child(__file__, "--measure", str(data), "--out", str(out))
+        return run_child(
+            __file__, "--measure", str(data), "--out", str(out), env={CACHE_ENV: str(cache)}
+        )
     finally:
         shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def main() -> int:

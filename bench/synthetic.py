@@ -67,10 +67,17 @@ def describe_machine(packages: tuple[str, ...] = ("pandas", "pyarrow", "numpy"))
     return ", ".join(parts)
 
 
-def run_child(script: str, *args: str) -> dict[str, Any]:
-    """Run ``script`` with ``args`` in a fresh interpreter; its last stdout line, as JSON."""
+def run_child(script: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``script`` with ``args`` in a fresh interpreter; its last stdout line, as JSON.
+
+    ``env`` adds to this process's environment.
+    """
     done = subprocess.run(
-        [sys.executable, script, *args], capture_output=True, text=True, check=False
+        [sys.executable, script, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
     if done.returncode != 0:
         raise RuntimeError(f"{Path(script).name} {' '.join(args)} failed:\n{done.stderr}")
