@@ -85,20 +85,44 @@ def load_responses(
     # are on disk when this returns.
     writes: list[threading.Thread] = []
     try:
-        return _load_sources(resolved, latest_only, cache, instrument, writes)
+        frames = _parse_sources(resolved, cache, instrument, writes)
+        check_distinct_sources(frames, [source.path for source in resolved])
+        frame = concat_long_frames(frames) if frames else empty_long_frame(instrument)
+        if len(frames) > 1:
+            frame = _newest_copies(frame, [len(part) for part in frames], resolved)
+        if latest_only and len(frame):
+            keep = _latest_sessions(frame)
+            if not keep.all():
+                frame = frame.take(np.flatnonzero(keep)).reset_index(drop=True)
+        else:
+            frame = frame.copy()
+        if any(source.registry is not None for source in resolved):
+            _fill_from_registry(
+                frame, load_engagements(*(s.path.parent for s in resolved if s.registry))
+            )
+        paths = [source.path for source in resolved]
+        frame = drop_invalid_values(frame, instrument, frames, paths)
+        if any(is_program_export(source) for source in resolved):
+            # An older export may hold text a newer one withheld: consent is decided
+            # again on the merged rows, from each engagement's latest prep.
+            from widgets.analysis.export.redact import apply_consent
+
+            frame = apply_consent(frame, instrument)[0]
+        for column in CATEGORY_COLUMNS:
+            frame[column] = drop_unused_categories(frame[column])
+        return frame
     finally:
         for write in writes:
             write.join()
 
 
-def _load_sources(
+def _parse_sources(
     resolved: list[DataSource],
-    latest_only: bool,
     cache: bool | str | os.PathLike[str],
     instrument: Instrument,
     writes: list[threading.Thread],
-) -> pd.DataFrame:
-    """:func:`load_responses` once its sources are resolved."""
+) -> list[pd.DataFrame]:
+    """Each source's typed rows, through its parse cache, read under its store's lock."""
     frames = []
     for source in resolved:
         cache_folder: Path | None
@@ -113,30 +137,7 @@ def _load_sources(
         lock = ResponseStore(source.store).reading() if source.store else nullcontext()
         with lock:
             frames.append(parse_with_cache(source.path, instrument, cache_folder, writes))
-    check_distinct_sources(frames, [source.path for source in resolved])
-    frame = concat_long_frames(frames) if frames else empty_long_frame(instrument)
-    if len(frames) > 1:
-        frame = _newest_copies(frame, [len(part) for part in frames], resolved)
-    if latest_only and len(frame):
-        keep = _latest_sessions(frame)
-        if not keep.all():
-            frame = frame.take(np.flatnonzero(keep)).reset_index(drop=True)
-    else:
-        frame = frame.copy()
-    if any(source.registry is not None for source in resolved):
-        _fill_from_registry(
-            frame, load_engagements(*(s.path.parent for s in resolved if s.registry))
-        )
-    frame = drop_invalid_values(frame, instrument, frames, [source.path for source in resolved])
-    if any(is_program_export(source) for source in resolved):
-        # An older export may hold text a newer one withheld: consent is decided again
-        # on the merged rows, from each engagement's latest prep.
-        from widgets.analysis.export.redact import apply_consent
-
-        frame = apply_consent(frame, instrument)[0]
-    for column in CATEGORY_COLUMNS:
-        frame[column] = drop_unused_categories(frame[column])
-    return frame
+    return frames
 
 
 def _newest_copies(
