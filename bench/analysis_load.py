@@ -1,235 +1,298 @@
-"""Loading a million response rows and computing every metric of the analysis notebook.
+"""The analysis on 1M and 5M response rows, beside DuckDB doing its timing tables on the same file.
 
-    .venv/bin/python bench/analysis_load.py [--rows 1000000] [--runs 3] [--dir PATH]
+    .venv/bin/python bench/analysis_load.py [--rows 1000000 5000000] [--runs 1]
+        [--dir PATH] [--data PATH] [--no-export]
 
-Writes a schema-true synthetic program (answers from widgets.training.demo, rows through the
-store's own table writer, one call) into a temporary folder, then measures, each in a
-fresh process so peak memory is its own:
+An analyst's first question of a new export is "how long until I see the tables, and
+will my laptop cope". The kit answers it with pandas on a typed long table; a columnar
+SQL engine is the obvious alternative, so the kit is measured beside one, on the same
+file, in the same run (a shared machine slows both alike; the ratio is what is judged).
 
-* baseline: ``pandas.read_csv(path)`` with default options (nothing else);
-* kit, first load: ``load_responses`` with an empty parse cache, ``wide_sessions`` and
-  ``all_metrics``;
-* kit, later loads: the same with the cache the first load left (the usual case: the
-  file only grows by appends, and a grown file parses only its new rows).
+At each size a schema-true synthetic program is written (:mod:`bench.synthetic`), then
+each figure is measured in a fresh process, so its peak memory is its own:
 
-Time is wall-clock from after the imports; peak memory is the process's peak RSS above
-what it used after the imports. The headline (``RESULT``) is the first load, judged
-against the target (under 3 s and at least 2x faster than the baseline); the cached
-figure is printed beside it but is not what the target is judged on. Never fails on
-timings. The pandas and pyarrow versions are printed because they move the baseline:
-with pyarrow installed, ``read_csv`` stores text as Arrow strings and is several times
-faster than with Python string objects.
+* kit, first load: ``load_responses`` with an empty parse cache, then ``wide_sessions``,
+  ``meetings_table`` and ``all_metrics`` (every table of the analysis notebook);
+* DuckDB (default threads) reading the same ``responses.csv`` and computing the
+  agenda-timing and meetings-by-month tables in SQL with the kit's definitions
+  (:mod:`bench.duckdb_tables`); both tables are compared with the kit's, value by
+  value, and the first difference is printed, so the race is over the same answers;
+* kit, later load: the same with the cache the first load left (secondary figure);
+* the program export of the same folder (:mod:`bench.export_speed`): rows per second
+  and peak memory, unless ``--no-export``.
+
+Time is wall-clock from after the imports; CPU time (all threads) is printed beside it
+because on a shared machine the wall time waits for other work. Peak memory is the
+process's peak RSS, with the part above its footprint after the imports in brackets.
+Targets: kit/DuckDB <= 1.0 at 1M rows and <= 1.5 at 5M; kit peak under 6 GiB at 5M;
+export 1M rows in <= 10 s and <= 1 GiB, 5M rows within 6 GiB. Never fails on timings:
+verdicts are printed, the exit status is 0 unless a measurement crashed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import random
-import resource
+import math
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from datetime import timezone
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-TARGET_SECONDS = 3.0
-TARGET_RATIO = 2.0
+from bench.export_speed import export_target, measure_export_in_child  # noqa: E402
+from bench.synthetic import (  # noqa: E402
+    describe_machine,
+    load_average,
+    peak_rss_mib,
+    program_folder,
+    run_child,
+    write_program,
+)
+
+# Kit time / DuckDB time, at most, by size; and the kit's peak memory (MiB) at most.
+RATIO_TARGETS = {1_000_000: 1.0, 5_000_000: 1.5}
+KIT_PEAK_TARGET_MIB = 6 * 1024
+TABLES = ("meetings_by_month", "section_timing")
 
 
-def _rss_mib() -> float:
-    """Peak resident memory of this process so far, in MiB."""
-    try:  # Linux: the high-water mark, which getrusage does not report everywhere
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    # ru_maxrss is KiB on Linux, bytes on macOS.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def _versions() -> str:
-    """pandas and pyarrow versions: with pyarrow installed pandas' own read_csv (the
-    baseline) builds Arrow-backed strings and gets several times faster."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    parts = []
-    for name in ("pandas", "pyarrow"):
-        try:
-            parts.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            parts.append(f"{name} not installed")
-    return ", ".join(parts)
-
-
-def _load() -> str:
-    """The 1-minute load average: on a busy machine every figure is slower."""
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except (AttributeError, OSError):
-        return "unknown"
-
-
-def write_program(folder: Path, rows: int, seed: int = 1) -> tuple[int, int]:
-    """About ``rows`` rows of made-up engagements; returns (rows, engagements) written."""
-    from widgets.store.records import RESPONSE_COLUMNS
-    from widgets.store.registry import REGISTRY_COLUMNS
-    from widgets.store.tables import append_table
-    from widgets.training.demo import generate_program
-
-    rng = random.Random(seed)
-
-    def new_id() -> str:
-        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-    written: list[dict[str, object]] = []
-    registry: list[dict[str, object]] = []
-    engagements = 0
-    for demo in generate_program(rows // 70 + 1, seed):
-        if len(written) >= rows:
-            break
-        engagements += 1
-        engagement_id = f"e-{rng.getrandbits(48):012x}"
-        registry.append(
-            {
-                "engagement_id": engagement_id,
-                "first_name": demo.first_name,
-                "coach": demo.coach,
-                "program": demo.program,
-                "cohort": demo.cohort,
-                "start_date": demo.start_date.isoformat(),
-                "created_at": "2025-01-01T00:00:00+00:00",
-            }
-        )
-        latest: dict[tuple[str, int], tuple[str, int]] = {}
-        for save in demo.submissions:
-            previous = latest.get((save.form, save.meeting_number))
-            session_id = new_id()
-            revision = previous[1] + 1 if previous else 1
-            recorded_at = save.recorded_at.astimezone(timezone.utc).isoformat(
-                timespec="milliseconds"
-            )
-            for answer in save.answers:
-                written.append(
-                    {
-                        "record_id": new_id(),
-                        "recorded_at": recorded_at,
-                        "engagement_id": engagement_id,
-                        "session_id": session_id,
-                        "form": save.form,
-                        "meeting_number": save.meeting_number,
-                        "section": answer.section,
-                        "item_id": answer.item_id,
-                        "item_type": answer.item_type,
-                        "value": answer.value,
-                        "instrument_version": "1.0.0",
-                        "revision": revision,
-                        "supersedes": previous[0] if previous else "",
-                    }
-                )
-            latest[(save.form, save.meeting_number)] = (session_id, revision)
-    append_table(folder / "responses.csv", RESPONSE_COLUMNS, written)
-    append_table(folder / "private" / "engagements.csv", REGISTRY_COLUMNS, registry)
-    return len(written), engagements
-
-
-def measure(kind: str, folder: Path, cache: Path) -> dict[str, float]:
-    """One measurement in this process (called in a fresh child per measurement)."""
+def _plain(value: Any) -> Any:
+    """A table cell as plain JSON: None for any missing value, Python numbers."""
     import pandas as pd
 
-    from widgets.analysis.long_table import load_responses
-    from widgets.analysis.metrics import all_metrics
-    from widgets.analysis.wide_table import wide_sessions
+    if isinstance(value, str):
+        return value
+    if pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _table(frame: Any) -> dict[str, Any]:
+    return {
+        "columns": [str(column) for column in frame.columns],
+        "rows": [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+    }
+
+
+def measure(kind: str, folder: Path, cache: Path) -> dict[str, Any]:
+    """One measurement in this process (called in a fresh child per measurement)."""
+    import pandas  # noqa: F401 - imported before the clock starts, as the kit's modules are
+
+    if kind == "duckdb":
+        import duckdb  # noqa: F401
+
+        from bench.duckdb_tables import duckdb_tables
+    else:
+        from widgets.analysis.long_table import load_responses
+        from widgets.analysis.meetings_table import meetings_table
+        from widgets.analysis.metrics import all_metrics
+        from widgets.analysis.wide_table import wide_sessions
     from widgets.instrument.yaml_loading import load_instrument
 
     instrument = load_instrument()
-    before = _rss_mib()
-    started = time.perf_counter()
-    if kind == "baseline":
-        frame = pd.read_csv(folder / "responses.csv")
-        rows = len(frame)
+    before = peak_rss_mib()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    if kind == "duckdb":
+        tables = duckdb_tables(folder, instrument)
+        rows = 0
     else:
         long = load_responses(folder, cache=cache, instrument=instrument)
-        tables = all_metrics(wide_sessions(long, instrument=instrument), instrument=instrument)
+        sessions = wide_sessions(long, instrument=instrument)
+        meetings = meetings_table(sessions, instrument=instrument)
+        tables = all_metrics(sessions, instrument=instrument)
         rows = len(long)
-        assert len(tables) == 8
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_mib": _rss_mib() - before, "rows": rows}
+        assert len(meetings) and len(tables) == 9
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    peak = peak_rss_mib()
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_mib": peak,
+        "above_mib": peak - before,
+        "rows": rows,
+        "tables": {name: _table(tables[name]) for name in TABLES},
+    }
 
 
-def _child(kind: str, folder: Path, cache: Path) -> dict[str, float]:
-    output = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, "--dir", str(folder), "--cache", str(cache)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return bool(a == b)
+
+
+def first_difference(
+    kit: dict[str, Any], other: dict[str, Any], names: tuple[str, str] = ("kit", "DuckDB")
+) -> str | None:
+    """Where ``other``'s tables first differ from the kit's, or None when they agree."""
+    for name in TABLES:
+        mine, theirs = kit[name], other[name]
+        if mine["columns"] != theirs["columns"]:
+            return f"{name}: columns {mine['columns']} vs {theirs['columns']}"
+        if len(mine["rows"]) != len(theirs["rows"]):
+            return (
+                f"{name}: {len(mine['rows'])} rows ({names[0]}) vs "
+                f"{len(theirs['rows'])} ({names[1]})"
+            )
+        for number, (left, right) in enumerate(zip(mine["rows"], theirs["rows"], strict=True)):
+            for column, x, y in zip(mine["columns"], left, right, strict=True):
+                if not _same(x, y):
+                    key = ", ".join(
+                        f"{c} {v}" for c, v in zip(mine["columns"], left[:2], strict=False)
+                    )
+                    return (
+                        f"{name} row {number} ({key}), {column}: {names[0]} {x!r}, {names[1]} {y!r}"
+                    )
+    return None
+
+
+def _child(kind: str, folder: Path, cache: Path) -> dict[str, Any]:
+    return run_child(__file__, "--measure", kind, "--folder", str(folder), "--cache", str(cache))
+
+
+def _median(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The median run by wall time (its CPU time and tables with it); the highest peak."""
+    chosen = sorted(results, key=lambda r: r["seconds"])[len(results) // 2]
+    return {
+        **chosen,
+        "seconds": statistics.median(r["seconds"] for r in results),
+        "peak_mib": max(r["peak_mib"] for r in results),
+        "above_mib": max(r["above_mib"] for r in results),
+    }
+
+
+def _line(label: str, result: dict[str, Any]) -> str:
+    return (
+        f"  {label:<58} {result['seconds']:6.2f} s  (CPU {result['cpu']:5.2f} s)  "
+        f"peak {result['peak_mib']:6,.0f} MiB (+{result['above_mib']:,.0f})"
+    )
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def run_size(rows: int, parent: Path, work: Path, runs: int, export: bool) -> dict[str, Any]:
+    """Every measurement at one size; prints them and returns the summary line's figures."""
+    folder = program_folder(parent, rows)
+    started = time.perf_counter()
+    written, engagements = write_program(folder, rows)
+    size = (folder / "responses.csv").stat().st_size / 1024**2
+    print(
+        f"\n== {written:,} rows ({engagements:,} engagements, {size:,.0f} MiB of CSV), "
+        f"ready in {time.perf_counter() - started:.1f} s; load average {load_average()}"
+    )
+    cache = work / f"cache-{rows}"
+    results: dict[str, list[dict[str, Any]]] = {"first": [], "duckdb": [], "later": []}
+    for _ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        results["first"].append(_child("kit", folder, cache))
+        results["duckdb"].append(_child("duckdb", folder, cache))
+        results["later"].append(_child("kit", folder, cache))
+    shutil.rmtree(cache, ignore_errors=True)
+    first, duck, later = (_median(results[k]) for k in ("first", "duckdb", "later"))
+    if runs > 1:
+        print(f"  median of {runs} runs, each in a fresh process:")
+    print(_line("kit, first load (empty cache) + meetings table + metrics", first))
+    print(_line("DuckDB, same CSV: agenda timing + meetings by month", duck))
+    print(_line("kit, later load (cache) + meetings table + metrics", later))
+    difference = first_difference(first["tables"], duck["tables"])
+    shapes = ", ".join(f"{name} {len(first['tables'][name]['rows'])} rows" for name in TABLES)
+    print(
+        f"  tables agree: {'yes' if difference is None else 'no'} ({shapes})"
+        + ("" if difference is None else f"\n    first difference: {difference}")
+    )
+    cached = first_difference(first["tables"], later["tables"], ("first load", "later load"))
+    if cached is not None:
+        print(f"  the later (cached) load's tables differ from the first load's: {cached}")
+    ratio = first["seconds"] / duck["seconds"]
+    cpu_ratio = first["cpu"] / duck["cpu"]
+    target = RATIO_TARGETS.get(rows)
+    judged = "" if target is None else f"  target <= {target:.1f}: {_verdict(ratio <= target)}"
+    print(f"  RESULT kit/DuckDB {ratio:.2f} (CPU time {cpu_ratio:.2f}){judged}")
+    peak_ok = first["peak_mib"] <= KIT_PEAK_TARGET_MIB
+    print(
+        f"  kit peak {first['peak_mib']:,.0f} MiB, target < {KIT_PEAK_TARGET_MIB:,} MiB: "
+        f"{_verdict(peak_ok)}; later loads {later['seconds'] / duck['seconds']:.2f}x DuckDB"
+    )
+    summary = {
+        "rows": written,
+        "kit": first,
+        "duckdb": duck,
+        "later": later,
+        "ratio": ratio,
+        "agree": difference is None,
+    }
+    if export:
+        result = measure_export_in_child(folder, work / f"export-{rows}")
+        seconds, peak = result["seconds"], result["peak_mib"]
+        max_seconds, max_mib = export_target(int(result["rows"]))
+        ok = seconds <= max_seconds and peak <= max_mib
+        limit = "" if math.isinf(max_seconds) else f"<= {max_seconds:.0f} s and "
+        print(
+            f"  export: {int(result['rows']):,} rows in {seconds:.2f} s "
+            f"(CPU {result['cpu']:.2f} s), {result['rows'] / seconds:,.0f} rows/s, "
+            f"peak {peak:,.0f} MiB "
+            f"(+{result['above_mib']:,.0f})   target {limit}<= {max_mib:,.0f} MiB: {_verdict(ok)}"
+        )
+        summary["export"] = result
+    print(f"  load average after: {load_average()}")
+    return summary
+
+
+def _summary(sizes: list[dict[str, Any]]) -> None:
+    print("\nsummary (wall s / peak MiB; ratio = kit first load / DuckDB)")
+    print(
+        f"  {'rows':>10}  {'kit':>14}  {'DuckDB':>14}  {'ratio':>5}  {'agree':>5}  "
+        f"{'later':>6}  {'export rows/s':>13}  {'export peak':>11}"
+    )
+    for size in sizes:
+        kit, duck = size["kit"], size["duckdb"]
+        export = size.get("export")
+        rate = f"{export['rows'] / export['seconds']:,.0f}" if export else "-"
+        peak = f"{export['peak_mib']:,.0f}" if export else "-"
+        print(
+            f"  {size['rows']:>10,}  {kit['seconds']:6.2f} / {kit['peak_mib']:5,.0f}  "
+            f"{duck['seconds']:6.2f} / {duck['peak_mib']:5,.0f}  {size['ratio']:5.2f}  "
+            f"{'yes' if size['agree'] else 'NO':>5}  {size['later']['seconds']:6.2f}  "
+            f"{rate:>13}  {peak:>11}"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement")
-    parser.add_argument("--dir", type=Path, help="parent folder for the temporary data")
+    parser.add_argument("--rows", type=int, nargs="+", default=sorted(RATIO_TARGETS))
+    parser.add_argument("--runs", type=int, default=1, help="runs of each measurement")
+    parser.add_argument("--dir", type=Path, help="parent folder for the temporary files")
+    parser.add_argument(
+        "--data", type=Path, help="keep the written programs here and reuse them in later runs"
+    )
+    parser.add_argument("--no-export", action="store_true", help="leave the export out")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.measure, args.dir, args.cache)))
+        print(json.dumps(measure(args.measure, args.folder, args.cache)))
         return 0
 
+    print(describe_machine(("pandas", "pyarrow", "numpy", "duckdb")))
+    print(f"load average (1/5/15 min) {load_average()}")
     work = Path(tempfile.mkdtemp(prefix="analysis-bench-", dir=args.dir))
     try:
-        data, cache = work / "data", work / "cache"
-        started = time.perf_counter()
-        rows, engagements = write_program(data, args.rows)
-        size = (data / "responses.csv").stat().st_size / 1024**2
-        print(f"python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}")
-        print(f"{_versions()}; load average {_load()}")
-        print(
-            f"wrote {rows:,} rows ({engagements:,} engagements, {size:.0f} MiB) in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
-        results: dict[str, list[dict[str, float]]] = {"baseline": [], "first": [], "later": []}
-        for _ in range(args.runs):
-            results["baseline"].append(_child("baseline", data, cache))
-            shutil.rmtree(cache, ignore_errors=True)
-            results["first"].append(_child("kit", data, cache))
-            results["later"].append(_child("kit", data, cache))
-        median = {k: statistics.median(r["seconds"] for r in v) for k, v in results.items()}
-        peak = {k: max(r["peak_mib"] for r in v) for k, v in results.items()}
-        labels = {
-            "baseline": "baseline: pandas.read_csv(), default options",
-            "first": "kit, first load (empty cache) + wide + all metrics",
-            "later": "kit, later loads (cache) + wide + all metrics",
-        }
-        print(f"median of {args.runs} runs, each in a fresh process:")
-        for key, label in labels.items():
-            print(f"  {label:<55} {median[key]:6.2f} s   peak +{peak[key]:5.0f} MiB")
-        # The headline is the first load: an analyst opening a new export has no cache,
-        # and the cache only ever makes later loads faster.
-        ratio = median["baseline"] / median["first"]
-        ok = median["first"] < TARGET_SECONDS and ratio >= TARGET_RATIO
-        print(
-            f"RESULT first load: {median['first']:.2f} s, {ratio:4.2f}x the baseline   "
-            f"target < {TARGET_SECONDS:.0f} s and >= {TARGET_RATIO:.0f}x: "
-            f"{'PASS' if ok else 'FAIL'}"
-        )
-        later = median["baseline"] / median["later"]
-        print(
-            f"  (later loads, from the cache: {median['later']:.2f} s, {later:4.2f}x the baseline)"
-        )
+        parent = args.data or work
+        sizes = [
+            run_size(rows, parent, work, max(args.runs, 1), not args.no_export)
+            for rows in args.rows
+        ]
+        _summary(sizes)
+        print(f"load average (1/5/15 min) at the end {load_average()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -246,3 +246,27 @@ def test_timestamps_keep_their_milliseconds_in_the_wide_table(tmp_path: Path) ->
     assert row["meeting_started_at"] == pd.Timestamp(started)
     assert row["opening_thanks"] == pd.Timestamp(ticked)
     assert row["meeting_started_at"].microsecond == 456000
+
+
+def test_every_meeting_gets_its_own_month_among_many_engagements(tmp_path: Path) -> None:
+    # Each (engagement, meeting) month is placed through a lookup keyed by the
+    # engagement's category code; pandas stores up to 127 codes in one byte, and
+    # code * width once overflowed there and gave meetings another engagement's month.
+    from widgets.apps.timing import engagement_month
+
+    expected = {}
+    for i in range(120):
+        start = date(2025, 1, 1) + timedelta(days=i)
+        eid = engagement(tmp_path, start=start).engagement_id
+        for number, offset in ((1, 40 + i % 30), (2, 120 + i % 50)):
+            day = start + timedelta(days=offset)
+            save(tmp_path, eid, "checklist", number, {"meeting_date": day.isoformat()})
+            expected[eid, number] = engagement_month(start, day)
+    long = load_responses(tmp_path, cache=False)
+    got = {
+        (str(e), int(n)): int(m)
+        for e, n, m in zip(
+            long["engagement_id"], long["meeting_number"], long["meeting_month"], strict=True
+        )
+    }
+    assert got == expected

@@ -52,8 +52,10 @@ def test_values_outside_the_codebook_are_reported_and_left_out(folder: Path) -> 
     go_deeper = raw[raw["item_id"] == "go_deeper"]
     bad_feeling = feeling[~feeling["value"].isin(["1", "2", "3", "4", "5"])]
     bad_go_deeper = go_deeper[~go_deeper["value"].isin(["yes", "no", "not_sure"])]
-    with pytest.warns(InvalidValuesWarning, match="validation_report"):
+    with pytest.warns(InvalidValuesWarning, match="validation_report") as caught:
         long = load_responses(folder, cache=False)
+    # The warning points at the line that loaded, not inside the kit.
+    assert [w.filename for w in caught] == [__file__]
     report = validation_report(long)
     assert list(report.columns) == PROBLEM_COLUMNS
     expected = sorted(zip(bad_feeling["item_id"], bad_feeling["value"], strict=True)) + sorted(

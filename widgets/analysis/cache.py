@@ -33,10 +33,11 @@ import hashlib
 import json
 import os
 import stat
+import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -48,7 +49,6 @@ from widgets.analysis.long_columns import (
 )
 from widgets.analysis.sources import LoaderError
 from widgets.instrument.instrument import Instrument
-from widgets.store.atomic_file import replace_file
 
 __all__ = [
     "CACHE_ENV",
@@ -120,10 +120,18 @@ def prepare_cache_folder(folder: Path) -> Path:
     return folder
 
 
-def parse_with_cache(path: Path, instrument: Instrument, cache: Path | None) -> pd.DataFrame:
+def parse_with_cache(
+    path: Path,
+    instrument: Instrument,
+    cache: Path | None,
+    writes: list[threading.Thread] | None = None,
+) -> pd.DataFrame:
     """The typed long frame of one responses file, through the cache folder ``cache``.
 
-    ``None`` parses the whole file and keeps nothing.
+    ``None`` parses the whole file and keeps nothing. With ``writes``, a new cache entry
+    is written by a thread added to that list, while the caller goes on with the
+    frame (Arrow writes without holding the interpreter, so on a second core); the
+    caller joins the threads before it returns. Without it the entry is written here.
     """
     if cache is None:
         return parse_responses_file(path, instrument)[0]
@@ -148,10 +156,10 @@ def parse_with_cache(path: Path, instrument: Instrument, cache: Path | None) -> 
                 frame = concat_long_frames(
                     [earlier, parse_appended_rows(new, meta["header"], instrument)]
                 )
-                _write_entry(entry_path, {**key, "header": meta["header"]}, frame)
+                _write_entry(entry_path, {**key, "header": meta["header"]}, frame, writes)
                 return frame
     frame, header = parse_responses_file(path, instrument)
-    _write_entry(entry_path, {**key, "header": header}, frame)
+    _write_entry(entry_path, {**key, "header": header}, frame, writes)
     return frame
 
 
@@ -267,7 +275,9 @@ def _convert(table: pa.Table) -> pd.DataFrame:
         elif name == "recorded_at":
             columns[name] = column.to_pandas()
         elif name == "record_id":
-            columns[name] = np.asarray(column.to_pandas(), dtype=object)
+            # As the parser hands it over: no Python string per row (a million of them
+            # cost more than the rest of the conversion).
+            columns[name] = column.to_pandas()
         else:
             combined = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
             codes = combined.indices.fill_null(-1).to_numpy(zero_copy_only=False)
@@ -278,14 +288,47 @@ def _convert(table: pa.Table) -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
-def _write_entry(entry_path: Path, meta: dict[str, Any], frame: pd.DataFrame) -> None:
-    # Best effort: a cache that cannot be written only costs the next load some time.
+def _write_entry(
+    entry_path: Path,
+    meta: dict[str, Any],
+    frame: pd.DataFrame,
+    writes: list[threading.Thread] | None = None,
+) -> None:
+    """Write the entry in one rename, straight into a temporary file beside it.
+
+    Best effort: a cache that cannot be written only costs the next load some time.
+    Arrow writes into the file itself; building the entry in memory first and copying
+    it out took longer than the rest of the write (a growing buffer of ~100 MB a
+    million rows, copied twice). The Arrow table is made here, from the frame as it is
+    now; only the writing may go to a thread (``writes``).
+    """
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         table = table.replace_schema_metadata({_META_KEY: json.dumps(meta).encode("utf-8")})
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_file(sink, table.schema) as writer:
+    except (pa.ArrowException, ValueError, TypeError):
+        return
+    if writes is None:
+        _write_table(entry_path, table)
+    else:
+        thread = threading.Thread(target=_write_table, args=(entry_path, table), daemon=False)
+        thread.start()
+        writes.append(thread)
+
+
+def _write_table(entry_path: Path, table: pa.Table) -> None:
+    temporary = None
+    try:
+        # mkstemp: a new file only this user may read or write (0600), never a link.
+        fd, temporary = tempfile.mkstemp(
+            dir=entry_path.parent, prefix=f".{entry_path.name}.", suffix=".tmp"
+        )
+        os.close(fd)
+        with pa.OSFile(temporary, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-        replace_file(entry_path, sink.getvalue().to_pybytes(), mode=0o600)
+        os.replace(temporary, entry_path)
+        temporary = None
     except (OSError, pa.ArrowException, ValueError, TypeError):
         pass
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)

@@ -21,30 +21,39 @@ def categorical(values: pd.Series | np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
 
 
-def first_rows(codes: np.ndarray) -> np.ndarray:
+def first_rows(codes: np.ndarray, *, numbered: bool = False) -> np.ndarray:
     """The position of each distinct code's first row, in order of first appearance.
 
     factorize (a hash, not a sort) numbers the codes as they first appear, so the first
-    rows are exactly where the running maximum of those numbers steps up.
+    rows are exactly where the running maximum of those numbers steps up. ``numbered``
+    says the codes are such numbers already (from ``pd.factorize``): no second hash.
     """
     if not len(codes):
         return np.array([], dtype=np.int64)
-    numbered, _ = pd.factorize(codes)
-    running = np.maximum.accumulate(numbered)
+    numbers = codes if numbered else pd.factorize(codes)[0]
+    running = np.maximum.accumulate(numbers)
     return np.flatnonzero(np.concatenate(([True], running[1:] > running[:-1])))
 
 
 def drop_unused_categories(values: pd.Series) -> pd.Series:
-    """remove_unused_categories without its sort of every code (bincount instead)."""
+    """remove_unused_categories without its sort of every code (bincount instead).
+
+    The codes are renumbered with one take through a small table whose extra last
+    slot keeps a missing value's -1, and are not checked again: they come from a
+    valid categorical.
+    """
     codes = values.cat.codes.to_numpy()
-    counts = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories))
+    n = len(values.cat.categories)
+    present = codes if not len(codes) or codes.min() >= 0 else codes[codes >= 0]
+    counts = np.bincount(present, minlength=n)
     if counts.all():
         return values
     used = np.flatnonzero(counts)
-    remap = np.full(len(counts), -1, dtype=codes.dtype if codes.dtype.itemsize >= 4 else "int32")
+    remap = np.full(n + 1, -1, dtype=np.int32)
     remap[used] = np.arange(len(used))
-    new_codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
     return pd.Series(
-        pd.Categorical.from_codes(new_codes, categories=values.cat.categories[used]),
+        pd.Categorical.from_codes(
+            remap[codes], categories=values.cat.categories[used], validate=False
+        ),
         index=values.index,
     )

@@ -162,18 +162,22 @@ def concat_long_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _integers(values: pd.Categorical, default: int | None) -> pd.arrays.IntegerArray:
-    """Text codes -> Int64, converting each distinct text once; blanks become ``default``."""
+    """Text codes -> Int64, converting each distinct text once; blanks become ``default``.
+
+    Each category's number and missing flag are worked out first, then placed on the
+    rows with one take each (a blank's code, -1, picks the extra last slot).
+    """
     codes = np.asarray(values.codes)
     numbers = pd.to_numeric(
         pd.Series(np.asarray(values.categories, dtype=object), dtype=object), errors="coerce"
     ).to_numpy(dtype="float64")
-    taken = numbers[np.maximum(codes, 0)] if len(numbers) else np.full(len(codes), np.nan)
-    missing = np.isnan(taken) | (codes < 0)
+    numbers = np.append(numbers, np.nan)
+    missing = np.isnan(numbers)
     if default is not None:
-        taken = np.where(missing, default, taken)
-        missing = np.zeros(len(codes), dtype=bool)
-    data = np.where(missing, 0, taken).astype("int64")
-    return pd.arrays.IntegerArray(data, missing)
+        numbers = np.where(missing, default, numbers)
+        missing = np.zeros(len(numbers), dtype=bool)
+    data = np.where(missing, 0, numbers).astype("int64")
+    return pd.arrays.IntegerArray(data[codes], missing[codes])
 
 
 def _timestamps(values: pd.Categorical) -> pd.DatetimeIndex:

@@ -22,6 +22,7 @@ What the steps rest on:
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -80,6 +81,48 @@ def load_responses(
 
         sources = (exports_dir(),)
     resolved = resolve_sources(sources)
+    # Cache entries are written by threads while the rows are worked on; all of them
+    # are on disk when this returns.
+    writes: list[threading.Thread] = []
+    try:
+        frames = _parse_sources(resolved, cache, instrument, writes)
+        check_distinct_sources(frames, [source.path for source in resolved])
+        frame = concat_long_frames(frames) if frames else empty_long_frame(instrument)
+        if len(frames) > 1:
+            frame = _newest_copies(frame, [len(part) for part in frames], resolved)
+        if latest_only and len(frame):
+            keep = _latest_sessions(frame)
+            if not keep.all():
+                frame = frame.take(np.flatnonzero(keep)).reset_index(drop=True)
+        else:
+            frame = frame.copy()
+        if any(source.registry is not None for source in resolved):
+            _fill_from_registry(
+                frame, load_engagements(*(s.path.parent for s in resolved if s.registry))
+            )
+        paths = [source.path for source in resolved]
+        frame = drop_invalid_values(frame, instrument, frames, paths)
+        if any(is_program_export(source) for source in resolved):
+            # An older export may hold text a newer one withheld: consent is decided
+            # again on the merged rows, from each engagement's latest prep.
+            from widgets.analysis.export.redact import apply_consent
+
+            frame = apply_consent(frame, instrument)[0]
+        for column in CATEGORY_COLUMNS:
+            frame[column] = drop_unused_categories(frame[column])
+        return frame
+    finally:
+        for write in writes:
+            write.join()
+
+
+def _parse_sources(
+    resolved: list[DataSource],
+    cache: bool | str | os.PathLike[str],
+    instrument: Instrument,
+    writes: list[threading.Thread],
+) -> list[pd.DataFrame]:
+    """Each source's typed rows, through its parse cache, read under its store's lock."""
     frames = []
     for source in resolved:
         cache_folder: Path | None
@@ -93,31 +136,8 @@ def load_responses(
             cache_folder = prepare_cache_folder(cache_folder)
         lock = ResponseStore(source.store).reading() if source.store else nullcontext()
         with lock:
-            frames.append(parse_with_cache(source.path, instrument, cache_folder))
-    check_distinct_sources(frames, [source.path for source in resolved])
-    frame = concat_long_frames(frames) if frames else empty_long_frame(instrument)
-    if len(frames) > 1:
-        frame = _newest_copies(frame, [len(part) for part in frames], resolved)
-    if latest_only and len(frame):
-        keep = _latest_sessions(frame)
-        if not keep.all():
-            frame = frame.take(np.flatnonzero(keep)).reset_index(drop=True)
-    else:
-        frame = frame.copy()
-    if any(source.registry is not None for source in resolved):
-        _fill_from_registry(
-            frame, load_engagements(*(s.path.parent for s in resolved if s.registry))
-        )
-    frame = drop_invalid_values(frame, instrument, frames, [source.path for source in resolved])
-    if any(is_program_export(source) for source in resolved):
-        # An older export may hold text a newer one withheld: consent is decided again
-        # on the merged rows, from each engagement's latest prep.
-        from widgets.analysis.export.redact import apply_consent
-
-        frame = apply_consent(frame, instrument)[0]
-    for column in CATEGORY_COLUMNS:
-        frame[column] = drop_unused_categories(frame[column])
-    return frame
+            frames.append(parse_with_cache(source.path, instrument, cache_folder, writes))
+    return frames
 
 
 def _newest_copies(
@@ -186,7 +206,9 @@ def _fill_from_registry(frame: pd.DataFrame, engagements: pd.DataFrame) -> None:
     info = engagements.set_index("engagement_id")
     eng = frame["engagement_id"]
     categories = eng.cat.categories
-    codes = eng.cat.codes.to_numpy()
+    # int64 before any arithmetic: pandas keeps codes as small as the categories allow
+    # (one byte up to 127), and code * width would overflow and mix up engagements.
+    codes = eng.cat.codes.to_numpy().astype(np.int64)
     for column in ("program", "cohort"):
         labels = categorical(info[column].reindex(categories).fillna("").to_numpy(dtype=object))
         from_registry = pd.Categorical.from_codes(
@@ -234,7 +256,7 @@ def _fill_from_registry(frame: pd.DataFrame, engagements: pd.DataFrame) -> None:
     # Place each (engagement, meeting) month on its rows through a small lookup table.
     width = int(frame["meeting_number"].max()) + 1
     lookup = np.full(len(categories) * width, -1, dtype="int64")
-    positions = picked["engagement_id"].cat.codes.to_numpy() * width + picked[
+    positions = picked["engagement_id"].cat.codes.to_numpy().astype(np.int64) * width + picked[
         "meeting_number"
     ].to_numpy(dtype="int64")
     lookup[positions] = months

@@ -10,8 +10,12 @@ the coachee saw (from the codebook), so a groupby reads as plain language.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 
+from widgets.analysis.categoricals import first_rows
 from widgets.analysis.filters import MEETING_KEY
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.yaml_loading import load_instrument
@@ -72,28 +76,36 @@ def meetings_table(
     the stored values. A form saved more than once counts by its latest save.
     """
     instrument = instrument or load_instrument()
-    keys = sessions[[*MEETING_KEY, "program", "cohort", "meeting_month"]]
-    base = keys.drop_duplicates(MEETING_KEY).reset_index(drop=True)
-    base["meeting_month"] = (
-        keys.groupby(MEETING_KEY, observed=True, sort=False)["meeting_month"]
-        .first()
-        .reindex(pd.MultiIndex.from_frame(base[MEETING_KEY]))
-        .to_numpy()
+    # Each session's meeting, numbered by first appearance: the table is built by
+    # position, one take per column, in its final order, instead of four merges that
+    # each copied every column so far and a sort that copied them all again.
+    meeting = (
+        sessions.groupby(MEETING_KEY, observed=True, sort=False, dropna=False).ngroup().to_numpy()
     )
-    is_meeting = (sessions["form"] == "meeting").to_numpy()
-    held = pd.MultiIndex.from_frame(sessions.loc[is_meeting, MEETING_KEY].astype(object))
-    base["held"] = pd.MultiIndex.from_frame(base[MEETING_KEY].astype(object)).isin(held)
-    table = base
+    first = first_rows(meeting, numbered=True)
+    base = sessions.iloc[first, _positions(sessions, MEETING_COLUMNS[:-1])].reset_index(drop=True)
+    base["meeting_month"] = (
+        sessions["meeting_month"].reset_index(drop=True).groupby(meeting).first().to_numpy()
+    )
+    held = np.zeros(len(first), dtype=bool)
+    held[meeting[(sessions["form"] == "meeting").to_numpy()]] = True
+    base["held"] = held
+    order = base[MEETING_KEY].sort_values(MEETING_KEY, kind="stable").index.to_numpy()
+    parts = [base.take(order).reset_index(drop=True)]
     choice_labels = _choice_labels(instrument)
+    recorded = sessions["recorded_at"].reset_index(drop=True)
     for form, columns in _form_items(instrument, sessions).items():
-        rows = sessions.loc[
-            (sessions["form"] == form).to_numpy(), [*MEETING_KEY, "recorded_at", *columns]
+        rows = np.flatnonzero((sessions["form"] == form).to_numpy())
+        # A form saved more than once counts by its latest save (a missing time last).
+        saves = pd.DataFrame({"at": recorded.take(rows), "meeting": meeting[rows], "row": rows})
+        latest = saves.sort_values("at", kind="stable").drop_duplicates("meeting", keep="last")
+        part = sessions.iloc[
+            latest["row"].to_numpy(), _positions(sessions, ["recorded_at", *columns])
         ]
-        rows = rows.sort_values("recorded_at", kind="stable").drop_duplicates(
-            MEETING_KEY, keep="last"
-        )
-        rows = rows.rename(columns={"recorded_at": f"{form}_recorded_at"})
-        table = table.merge(rows, on=MEETING_KEY, how="left", validate="one_to_one")
+        part.index = pd.Index(latest["meeting"].to_numpy())
+        part = part.reindex(order).reset_index(drop=True)
+        parts.append(part.rename(columns={"recorded_at": f"{form}_recorded_at"}))
+    table = pd.concat(parts, axis=1)
     if "asks" in table:
         table = _split_asks(table, choice_labels.get("asks", {}))
     if labels:
@@ -102,20 +114,27 @@ def meetings_table(
                 table[item_id] = table[item_id].cat.rename_categories(
                     lambda value, m=mapping: m.get(value, value)
                 )
-    return table.sort_values(MEETING_KEY, kind="stable").reset_index(drop=True)
+    return table
+
+
+def _positions(frame: pd.DataFrame, columns: Sequence[str]) -> list[int]:
+    return [frame.columns.get_loc(column) for column in columns]
 
 
 def _split_asks(table: pd.DataFrame, choices: dict[str, str]) -> pd.DataFrame:
-    """``asks`` ("a;b") -> one boolean column per choice, in place of the text column."""
-    answered = table["asks"].notna()
-    chosen = table["asks"].fillna("").astype(str).str.split(";")
+    """``asks`` ("a;b") -> one boolean column per choice, in place of the text column.
+
+    Each distinct answer is split once (a program has a handful), not once per meeting.
+    """
+    answered = table["asks"].notna().to_numpy()
+    codes, texts = pd.factorize(table["asks"].fillna("").astype(str).to_numpy(dtype=object))
+    chosen = [{c.strip() for c in str(text).split(";")} for text in texts]
     position = table.columns.get_loc("asks")
     assert isinstance(position, int)
-    extra = sorted({c.strip() for parts in chosen for c in parts if c.strip()} - set(choices))
+    extra = sorted(set().union(*chosen) - {""} - set(choices))
     for offset, value in enumerate([*choices, *extra]):
-        column = pd.array(
-            [value in {c.strip() for c in parts} for parts in chosen], dtype="boolean"
-        )
-        column[~answered.to_numpy()] = pd.NA
+        picked = np.array([value in parts for parts in chosen], dtype=bool)
+        column = pd.array(picked[codes], dtype="boolean")
+        column[~answered] = pd.NA
         table.insert(position + 1 + offset, f"asks_{value}", column)
     return table.drop(columns="asks")

@@ -15,6 +15,7 @@ group's columns first (:mod:`widgets.analysis.grouping`). The timing metrics liv
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -125,8 +126,12 @@ def common_asks(
     labels = {c.value: c.label for c in instrument.form("prep").item("asks").options()}
     answered = _form(sessions, "prep", ["asks"])["asks"].dropna()
     answered = answered[answered.str.len() > 0]
-    chosen = answered.str.split(";").explode().str.strip()
-    counts = chosen[chosen != ""].value_counts()
+    # Each distinct answer ("a;b") is split once, weighted by how many preps gave it.
+    counts: Counter[str] = Counter()
+    for text, preps in answered.value_counts(sort=False).items():
+        for part in str(text).split(";"):
+            if part.strip():
+                counts[part.strip()] += int(preps)
     rows = [
         {
             "ask": value,
@@ -134,7 +139,7 @@ def common_asks(
             "preps": int(counts.get(value, 0)),
             "share": _rate(counts.get(value, 0), len(answered)),
         }
-        for value in [*labels, *sorted(set(counts.index) - set(labels))]
+        for value in [*labels, *sorted(set(counts) - set(labels))]
     ]
     table = pd.DataFrame(rows, columns=["ask", "label", "preps", "share"])
     return table.sort_values(["preps", "ask"], ascending=[False, True], kind="stable").reset_index(

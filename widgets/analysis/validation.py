@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pyarrow import compute as pc
 
 from widgets.analysis.sources import LoaderError
 from widgets.analysis.wide_table import item_kinds
@@ -154,6 +156,33 @@ def _problem(
     return ""
 
 
+# The types _problem can find fault with; any other item's values are kept as they are.
+_CHECKED_TYPES = frozenset(
+    {"scale", "seconds", "yes_no", "tick", "date", "timestamp", "checkpoint"}
+)
+# A date and time as the kit writes it (isoformat), from the year 1000, on a day every
+# year has (29 February is left out): every such text is one datetime.fromisoformat
+# accepts, in every supported Python. Any other text is checked one by one.
+_PLAIN_TIMESTAMP = (
+    r"^[1-9][0-9]{3}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)"
+    r"|(0[13578]|1[02])-31)T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{3}|\.[0-9]{6})?"
+    r"([+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
+)
+
+
+def _is_checked(item_type: str, choices: tuple[str, ...]) -> bool:
+    """Whether :func:`_problem` may find fault with a value of this item."""
+    return item_type in _CHECKED_TYPES or (item_type in ("choice", "several") and bool(choices))
+
+
+def _plain_timestamps(texts: np.ndarray) -> np.ndarray:
+    """Which texts are dates and times as the kit writes them (all of them valid)."""
+    if not len(texts):
+        return np.zeros(0, dtype=bool)
+    matched = pc.match_substring_regex(pa.array(texts, type=pa.string()), _PLAIN_TIMESTAMP)
+    return matched.to_numpy(zero_copy_only=False).astype(bool)
+
+
 def _sources_of(record_ids: pd.Series, frames: Sequence[pd.DataFrame], paths: Sequence[Path]):
     """The file each record id was first read from (only called for the few bad rows)."""
     found = pd.Series("", index=record_ids.index, dtype=object)
@@ -183,26 +212,33 @@ def drop_invalid_values(
     scales = _scale_ranges(instrument)
     problems = pd.DataFrame(columns=PROBLEM_COLUMNS)
     if len(long):
+        items = [str(item) for item in long["item_id"].cat.categories]
+        types = np.array([kinds.get(item, "") for item in items] + [""], dtype=object)
         item_codes = long["item_id"].cat.codes.to_numpy().astype(np.int64)
         value_codes = long["value"].cat.codes.to_numpy().astype(np.int64)
-        width = len(long["value"].cat.categories) + 1
-        pair_codes, pairs = pd.factorize(item_codes * width + value_codes + 1)
-        item_names = long["item_id"].cat.categories
-        value_names = long["value"].cat.categories
-        messages = np.empty(len(pairs), dtype=object)
-        for index, pair in enumerate(pairs):
-            item_code, value_code = divmod(int(pair), width)
-            value_code -= 1
-            item = str(item_names[item_code]) if item_code >= 0 else ""
-            text = str(value_names[value_code]) if value_code >= 0 else ""
-            kind = kinds.get(item, "")
-            messages[index] = _problem(kind, choices.get(item, ()), scales.get(item), text)
-        bad_pairs = messages != ""
-        if bad_pairs.any():
-            bad = bad_pairs[pair_codes]
+        # Only rows whose item has a type to check and that hold a value: free text,
+        # items the codebook does not know and blanks always fit.
+        checkable = [_is_checked(kinds.get(item, ""), choices.get(item, ())) for item in items]
+        checked = np.array([*checkable, False], dtype=bool)[item_codes] & (value_codes >= 0)
+        width = max(len(long["value"].cat.categories), 1)
+        pair_codes, pairs = pd.factorize(item_codes[checked] * width + value_codes[checked])
+        pair_items, pair_values = np.divmod(np.asarray(pairs, dtype=np.int64), width)
+        texts = np.asarray(long["value"].cat.categories, dtype=object)[pair_values]
+        # Most distinct values are times (every agenda part's start and end): those
+        # written as the kit writes them are recognised all at once, the rest one by one.
+        fits = np.isin(types[pair_items], ("timestamp", "checkpoint")) & _plain_timestamps(texts)
+        messages = np.full(len(pairs), "", dtype=object)
+        for index in np.flatnonzero(~fits):
+            item = items[pair_items[index]]
+            messages[index] = _problem(
+                kinds.get(item, ""), choices.get(item, ()), scales.get(item), str(texts[index])
+            )
+        bad = np.zeros(len(long), dtype=bool)
+        bad[checked] = (messages != "")[pair_codes]
+        if bad.any():
             rows = long.loc[bad, PROBLEM_COLUMNS[1:-1]].astype(object)
             rows.insert(0, "source", _sources_of(long.loc[bad, "record_id"], frames, paths))
-            rows["problem"] = messages[pair_codes[bad]]
+            rows["problem"] = messages[pair_codes[bad[checked]]]
             rows["problem"] = [
                 f"{item} {message}"
                 for item, message in zip(rows["item_id"], rows["problem"], strict=True)

@@ -44,6 +44,9 @@ _NO = frozenset({"no", "false", "0"})
 
 # How a stored value is typed in the wide table, by item type.
 _KIND = loader_kinds()
+# The column types, made once: looking "Int64" up by name costs more than typing a
+# small column. ("string" stays a name: its storage follows pandas' option when used.)
+_INT64, _FLOAT64, _BOOLEAN = pd.Int64Dtype(), pd.Float64Dtype(), pd.BooleanDtype()
 
 
 def item_kinds(instrument: Instrument | None = None) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -64,11 +67,11 @@ def _convert(kind: str, choices: tuple[str, ...], values: pd.Index) -> Any:
     if kind == "number":
         numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
         if numbers.dropna().mod(1).eq(0).all():
-            return pd.array(numbers.round(), dtype="Int64")
-        return pd.array(numbers, dtype="Float64")
+            return pd.array(numbers.round(), dtype=_INT64)
+        return pd.array(numbers, dtype=_FLOAT64)
     if kind == "bool":
         lowered = text.str.strip().str.lower()
-        out = pd.array([pd.NA] * len(text), dtype="boolean")
+        out = pd.array([pd.NA] * len(text), dtype=_BOOLEAN)
         out[lowered.isin(_YES).to_numpy()] = True
         out[lowered.isin(_NO).to_numpy()] = False
         return out
@@ -103,28 +106,35 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
     checkpoints = _checkpoint_ids(instrument)
     session_codes, session_uniques = pd.factorize(long["session_id"].cat.codes.to_numpy())
     n = len(session_uniques)
-    first = first_rows(session_codes)
+    first = first_rows(session_codes, numbered=True)
     # Sessions are put in their final order now, on the few key columns, so the wide
     # table is built sorted instead of being sorted (all of its columns copied) at the end.
     keys = ["engagement_id", "meeting_number", "form", "recorded_at"]
+    key_positions = [long.columns.get_loc(column) for column in keys]
     order = (
-        long[keys].iloc[first].reset_index(drop=True).sort_values(keys, kind="stable").index
+        long.iloc[first, key_positions]
+        .reset_index(drop=True)
+        .sort_values(keys, kind="stable")
+        .index
     ).to_numpy()
     first = first[order]
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     session_codes = rank[session_codes]
-    heads = long.iloc[first]
+    heads = long.iloc[first, [long.columns.get_loc(column) for column in SESSION_COLUMNS]]
     out: dict[str, Any] = {}
     for column in SESSION_COLUMNS:
         out[column] = heads[column].reset_index(drop=True)
     if "redacted_reason" in long:
         # A session is marked if any of its rows lost its text.
-        reasons = long["redacted_reason"].astype(object).to_numpy()
-        marked = reasons != ""
+        # Worked out per category; the extra last slot is a missing value's (code -1).
+        reason = long["redacted_reason"]
+        texts = np.array([*reason.cat.categories, np.nan], dtype=object)
+        reason_codes = reason.cat.codes.to_numpy()
+        marked = np.array([text != "" for text in texts], dtype=bool)[reason_codes]
         if marked.any():
             per_session = np.full(n, "", dtype=object)
-            per_session[session_codes[marked]] = reasons[marked]
+            per_session[session_codes[marked]] = texts[reason_codes[marked]]
             out["redacted_reason"] = pd.Series(categorical(per_session))
 
     # One pivot for every item at once: a (item, session) grid of value codes, -1 where
@@ -135,10 +145,15 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
     value_codes = long["value"].cat.codes.to_numpy()
     value_categories = long["value"].cat.categories
     item_categories = [str(item) for item in item_cat.cat.categories]
-    counts = np.bincount(item_codes[item_codes >= 0], minlength=len(item_categories))
-    grid = np.full((len(item_categories), n), -1, dtype=np.int64)
-    known = item_codes >= 0
-    grid[item_codes[known], session_codes[known]] = value_codes[known]
+    # int32 codes: the grid is items x sessions, the largest array the pivot makes.
+    grid = np.full((len(item_categories), n), -1, dtype=np.int32)
+    if not len(item_codes) or item_codes.min() >= 0:  # every row names its item
+        counts = np.bincount(item_codes, minlength=len(item_categories))
+        grid[item_codes, session_codes] = value_codes
+    else:
+        known = item_codes >= 0
+        counts = np.bincount(item_codes[known], minlength=len(item_categories))
+        grid[item_codes[known], session_codes[known]] = value_codes[known]
     present = {item: index for index, item in enumerate(item_categories) if counts[index]}
     fallback = (
         dict(zip(long["item_id"].astype(object), long["item_type"].astype(object), strict=False))
@@ -162,7 +177,8 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
             continue
         codes = grid[index]
         has = codes >= 0
-        distinct, inverse = np.unique(codes[has], return_inverse=True)
+        # Distinct codes by a hash, in order of appearance (typing does not depend on it).
+        inverse, distinct = pd.factorize(codes[has])
         positions = np.full(n, -1, dtype=np.int64)
         positions[has] = inverse
         typed = _convert(kind, choices, value_categories.take(distinct))
@@ -173,7 +189,7 @@ def wide_sessions(long: pd.DataFrame, *, instrument: Instrument | None = None) -
         if kind == "datetime" and item_id in checkpoints:
             stored = pd.Series(value_categories.take(distinct), dtype=object).astype(str)
             stored = stored.str.strip().str.lower()
-            ticked = pd.array(((stored != "") & ~stored.isin(_NO)).to_numpy(), dtype="boolean")
+            ticked = pd.array(((stored != "") & ~stored.isin(_NO)).to_numpy(), dtype=_BOOLEAN)
             out[f"{item_id}_ticked"] = ticked.take(positions, allow_fill=True)
     table = pd.DataFrame(out, copy=False)
     # The loader's validation report travels with the table (see validation_report).
