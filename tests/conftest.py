@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.voila_server import CHROMIUM, CHROMIUM_ARGS, VoilaServer, isolate_home
+from tests.voila_server import CHROMIUM, CHROMIUM_ARGS, VoilaServer, isolate_home, local_signed_in
 
 REPO = Path(__file__).resolve().parents[1]
 _SYSTEM_TMP = Path(tempfile.gettempdir())
@@ -51,6 +51,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_SANDBOX, ignore_errors=True)
+
+
+@pytest.fixture
+def training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: Path) -> Path:
+    """A fresh training folder beside ``exports``; training mode itself is left to the
+    test (a page's ``?training=1`` or the server's setting)."""
+    folder = tmp_path / "training"
+    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(folder))
+    monkeypatch.delenv("ALIGNMENT_KIT_TRAINING", raising=False)
+    return folder
 
 
 @pytest.fixture
@@ -91,15 +101,6 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture
 def kit_page(page, voila_server: VoilaServer):
-    """A browser page that may only talk to the local server (no CDN fonts, no leaks)."""
-
-    def only_local(route):
-        url = route.request.url
-        if url.startswith(voila_server.url) or url.startswith(("data:", "blob:")):
-            return route.continue_()
-        return route.abort()
-
-    page.route("**/*", only_local)
-    page.set_default_timeout(30_000)
-    voila_server.sign_in(page)  # as a coach opening the link `make run` prints
-    return page
+    """A browser page that may only talk to the local server (no CDN fonts, no leaks),
+    signed in as a coach opening the link `make run` prints."""
+    return local_signed_in(page, voila_server)

@@ -17,7 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.voila_server import VoilaServer
+from tests.voila_server import VoilaServer, local_signed_in
 from widgets.shell.context import space_dir
 from widgets.training.samples import replace_with_samples
 
@@ -81,18 +81,7 @@ def samples(voila_server: VoilaServer) -> dict[str, str]:
 def room(browser: Browser, voila_server: VoilaServer) -> Iterator[Page]:
     """One browser page at the room's size, signed in, talking only to the server."""
     context = browser.new_context(viewport={"width": 853, "height": 480}, device_scale_factor=1.5)
-    page = context.new_page()
-
-    def only_local(route):  # noqa: ANN001 - a Playwright route
-        url = route.request.url
-        if url.startswith(voila_server.url) or url.startswith(("data:", "blob:")):
-            return route.continue_()
-        return route.abort()
-
-    page.route("**/*", only_local)
-    page.set_default_timeout(30_000)
-    voila_server.sign_in(page)
-    yield page
+    yield local_signed_in(context.new_page(), voila_server)
     context.close()
 
 

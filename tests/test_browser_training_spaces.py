@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.test_browser_prep import create_engagement
-from tests.voila_server import VoilaServer
+from tests.voila_server import VoilaServer, local_signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,19 +18,7 @@ PICKER_OPTIONS = ".kit-engagement-picker option"
 
 def trainee_page(browser: Browser, server: VoilaServer) -> Page:
     """A browser of its own (own cookies), as each trainee's laptop would be."""
-    context = browser.new_context()
-    page = context.new_page()
-
-    def only_local(route):  # noqa: ANN001 - a Playwright route
-        url = route.request.url
-        if url.startswith(server.url) or url.startswith(("data:", "blob:")):
-            return route.continue_()
-        return route.abort()
-
-    page.route("**/*", only_local)
-    page.set_default_timeout(30_000)
-    server.sign_in(page)
-    return page
+    return local_signed_in(browser.new_context().new_page(), server)
 
 
 @pytest.fixture

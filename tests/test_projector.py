@@ -25,14 +25,6 @@ from widgets.training.demo import write_program
 JARGON = re.compile(r"\b[a-z]+_[a-z0-9_]+\b|python -m|(/[\w.-]+){2,}|\.csv\b|\be-[0-9a-f]{12}\b")
 
 
-@pytest.fixture
-def training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: Path) -> Path:
-    folder = tmp_path / "training"
-    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(folder))
-    monkeypatch.delenv("ALIGNMENT_KIT_TRAINING", raising=False)
-    return folder
-
-
 def test_app_link_carries_present_in_real_and_training_mode():
     assert app_link("prep.ipynb", engagement="e-1", present=True) == (
         "prep.ipynb?engagement=e-1&present=1"

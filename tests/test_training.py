@@ -28,14 +28,6 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "training"
-    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(folder))
-    monkeypatch.delenv("ALIGNMENT_KIT_TRAINING", raising=False)
-    return folder
-
-
 def test_query_parameter_switches_the_page_to_the_training_folder(exports, training):
     assert app_context({}).root == exports
     context = app_context({"training": "1"})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.widget_tree import find_by_class, visible_text
@@ -18,14 +16,6 @@ from widgets.shell.context import (
     training_spaces,
 )
 from widgets.training.samples import load_samples
-
-
-@pytest.fixture
-def training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: Path) -> Path:
-    folder = tmp_path / "training"
-    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(folder))
-    monkeypatch.delenv("ALIGNMENT_KIT_TRAINING", raising=False)
-    return folder
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from pathlib import Path
 
 import pytest
 
@@ -12,14 +11,6 @@ from widgets.shell.context import app_context
 from widgets.store.registry import EngagementRegistry
 from widgets.training.samples import TOUR_STAGE, saved_samples
 from widgets.training.walkthrough import STEPS, Walkthrough, build_walkthrough
-
-
-@pytest.fixture
-def training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exports: Path) -> Path:
-    folder = tmp_path / "training"
-    monkeypatch.setenv("ALIGNMENT_KIT_TRAINING_DIR", str(folder))
-    monkeypatch.delenv("ALIGNMENT_KIT_TRAINING", raising=False)
-    return folder
 
 
 @pytest.fixture
