@@ -5,9 +5,11 @@
 Starts the kit's own server (``python -m widgets.server``, as ``make run`` does) on a
 made-up program in a temporary folder, signs a headless Chromium in, and saves what
 a coach sees in the window, at 1366x768 (a laptop sharing its screen) and 1920x1080,
-into ``screenshots/`` (git-ignored): home; prep; the meeting not started, mid-part,
-in a part's last minute, over time and just ended (End pressed and confirmed, from
-the bottom of the page, as in a real meeting); the debrief; the coachee's summary.
+and in projector view (``present=1``) on a 1280x720 projector at 150 % zoom (853x480 at
+scale 1.5, files ``projector-…``), into ``screenshots/`` (git-ignored): home; prep;
+the meeting not started, mid-part, in a part's last minute, over time and just ended
+(End pressed and confirmed, from the bottom of the page, as in a real meeting); the
+debrief; the coachee's summary.
 
 The running states are drafts written in the meeting's own format with their start
 moved back in time, so the real page restores them on the real clock. Nothing here
@@ -38,7 +40,12 @@ from widgets.store.records import Answer  # noqa: E402
 from widgets.store.registry import EngagementRegistry  # noqa: E402
 from widgets.store.responses import ResponseStore  # noqa: E402
 
-SIZES = ((1366, 768), (1920, 1080))
+# (file prefix, width, height, device scale, projector view)
+SIZES = (
+    ("1366x768", 1366, 768, 1.0, False),
+    ("1920x1080", 1920, 1080, 1.0, False),
+    ("projector", 853, 480, 1.5, True),
+)
 INSTRUMENT = load_instrument()
 PREP = {
     "success": "I hear, in my manager's words, where I add the most value",
@@ -199,8 +206,10 @@ def plan_shots(exports: Path) -> list[Shot]:
 def take(server: VoilaServer, shots: list[Shot], out: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for width, height in SIZES:
-            context = browser.new_context(viewport={"width": width, "height": height})
+        for prefix, width, height, scale, present in SIZES:
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, device_scale_factor=scale
+            )
             page = context.new_page()
             page.route(
                 "**/*",
@@ -210,20 +219,23 @@ def take(server: VoilaServer, shots: list[Shot], out: Path) -> None:
             for name, notebook, query, action, before in shots:
                 if before is not None:
                     before()
-                page.goto(f"{server.url}/voila/render/{notebook}{query}")
+                shown = query + ("&" if query else "?") + "present=1" if present else query
+                page.goto(f"{server.url}/voila/render/{notebook}{shown}")
                 expect(page.locator(".kit-app")).to_be_visible(timeout=60_000)
                 page.wait_for_load_state("networkidle")
                 if action is not None:
                     action(page)
-                page.screenshot(path=out / f"{width}x{height}-{name}.png", animations="disabled")
+                page.screenshot(path=out / f"{prefix}-{name}.png", animations="disabled")
             # Ended: a running meeting of its own per size, ended through the page.
             # A coachee per size (each size ends its own meeting), named as a person is.
-            eid = engagement(server.exports, "Lena" if width < 1900 else "Maren")
+            name = {"1366x768": "Lena", "1920x1080": "Maren"}.get(prefix, "Ines")
+            eid = engagement(server.exports, name)
             running_meeting(server.exports, eid, opening=170, in_strengths=400)
-            page.goto(f"{server.url}/voila/render/meeting.ipynb?engagement={eid}&meeting=1")
+            flag = "&present=1" if present else ""
+            page.goto(f"{server.url}/voila/render/meeting.ipynb?engagement={eid}&meeting=1{flag}")
             expect(page.locator(".kit-action-end")).to_be_enabled(timeout=60_000)
             meeting_ended(page)
-            page.screenshot(path=out / f"{width}x{height}-meeting-ended.png", animations="disabled")
+            page.screenshot(path=out / f"{prefix}-meeting-ended.png", animations="disabled")
             context.close()
         browser.close()
 
