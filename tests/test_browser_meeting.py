@@ -276,6 +276,17 @@ def test_on_a_laptop_the_bar_stays_in_view_while_notes_are_typed(
     label = page.locator(".kit-meeting-strengths_best label").first
     assert float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
     expect(page.locator(".kit-meeting-strengths_best-tip")).to_be_hidden()  # tips on demand
+    # Every notes box shows its whole frame: none runs past the column that holds it.
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.kit-meeting-sections textarea')]
+        .filter(t => t.getBoundingClientRect().width > 0)
+        .filter(t => {
+            let box = t.parentElement;
+            while (box && getComputedStyle(box).overflow === 'visible') box = box.parentElement;
+            return box && t.getBoundingClientRect().right > box.getBoundingClientRect().right;
+        }).length"""
+    )
+    assert cut == 0, f"{cut} notes boxes have their right edge cut off"
 
     last = page.locator(".kit-meeting-strengths_superpower textarea")
     last.click()
