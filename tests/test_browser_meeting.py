@@ -297,6 +297,31 @@ def test_on_a_laptop_the_bar_stays_in_view_while_notes_are_typed(
     assert in_viewport(page, ".kit-action-next")
     expect(page.locator(".kit-status")).to_contain_text("Kept as you type")
 
+    # Next, and Back from the bottom of a part's notes: the part now running is shown
+    # from its title, just under the bar, and the keyboard stays on the button pressed.
+    def shown_from_its_title(section: str) -> None:
+        page.wait_for_function(
+            """(section) => {
+                const t = document.querySelector(`.kit-meeting-section-${section} h3`);
+                const b = document.querySelector('.kit-presenter-bar');
+                const top = t ? t.getBoundingClientRect().top : -1;
+                return top >= b.getBoundingClientRect().bottom && top < window.innerHeight / 2;
+            }""",
+            arg=section,
+        )
+
+    page.locator(".kit-action-next").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(bar)).to_contain_text("Deeper insights")
+    shown_from_its_title("insights")
+    assert page.evaluate("document.activeElement.classList.contains('kit-action-next')")
+    page.locator(".kit-meeting-section-insights textarea").last.scroll_into_view_if_needed()
+    page.locator(".kit-action-back").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(bar)).to_contain_text("Strengths")
+    shown_from_its_title("strengths")
+    assert page.evaluate("document.activeElement.classList.contains('kit-action-back')")
+
 
 def test_end_asks_first_a_part_can_be_extended_and_the_end_leads_to_the_debrief(
     kit_page: Page, voila_server: VoilaServer

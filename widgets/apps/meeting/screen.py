@@ -16,6 +16,7 @@ import ipywidgets as w
 from widgets.apps.meeting.views import close_tree, notice
 from widgets.shell.chrome import page_header
 from widgets.shell.context import AppContext
+from widgets.shell.focus import PageFocus
 from widgets.shell.picker import meeting_number_toggle
 
 __all__ = ["TICK_MILLISECONDS", "MeetingScreen"]
@@ -125,6 +126,7 @@ class MeetingScreen:
             layout=w.Layout(display="none"),
         )
         self.play.add_class("kit-meeting-ticker")
+        self.focus = PageFocus()
         self.widget = w.VBox(
             [
                 page_header("Alignment meeting", intro, context),
@@ -132,12 +134,18 @@ class MeetingScreen:
                 self.chooser,
                 self.body,
                 self.play,
+                self.focus,
             ]
         )
         self.widget.add_class("kit-app")
         self.widget.add_class("kit-meeting-app")
         self.change_button: w.Button | None = None
         self._phase = ""
+
+    def reveal_part(self, section_id: str) -> None:
+        """Show the top of the part now running under the bar: after Next or Back the
+        page would otherwise stay scrolled to where the last part's notes ended."""
+        self.focus.reveal(f".kit-meeting-section-{section_id}", below=".kit-presenter-bar")
 
     def set_phase(self, phase: str) -> None:
         """``waiting``, ``running`` or ``ended``: the stylesheet quietens what is not needed."""

@@ -248,10 +248,15 @@ class MeetingSession(SavedMeeting):
         return self._act(lambda t: t.start())
 
     def next(self) -> bool:
-        return self._act(lambda t: t.next())
+        return self._moved(self._act(lambda t: t.next()))
 
     def back(self) -> bool:
-        return self._act(lambda t: t.back())
+        return self._moved(self._act(lambda t: t.back()))
+
+    def _moved(self, done: bool) -> bool:
+        if done and self.timer.current is not None and self.timer.in_progress:
+            self.screen.reveal_part(self.timer.current.id)
+        return done
 
     def extend(self, seconds: int) -> bool:
         """More time for the part running now; the draft keeps it, End records it."""
