@@ -53,9 +53,12 @@ def test_two_tabs_on_one_meeting_never_overwrite_or_resurrect(
     expect(stale).to_be_visible(timeout=10_000)
     expect(stale).to_contain_text("changed in another tab or window")
     expect(tab_b.locator(".kit-meeting-strengths_impact textarea")).to_be_disabled()
+    # No clock frozen at the moment it lost the meeting: the bar says where it runs.
+    expect(tab_b.locator(".kit-meeting-clock")).to_contain_text("The clock runs in the other tab")
 
     stale.locator(".kit-action-take-over").click()
     expect(stale).to_be_hidden()
+    expect(tab_b.locator(".kit-meeting-clock")).to_contain_text("Meeting left")
     expect(tab_b.locator(".kit-meeting-strengths_best textarea")).to_have_value("Noted in A")
     tab_b.locator(".kit-meeting-strengths_impact textarea").fill("Noted in B")
     expect(tab_b.locator(".kit-status")).to_contain_text("Kept as you type")
@@ -63,6 +66,7 @@ def test_two_tabs_on_one_meeting_never_overwrite_or_resurrect(
     expect(tab_a.locator(".kit-meeting-strengths_best textarea")).to_have_value("Noted in A")
     expect(tab_a.locator(".kit-meeting-strengths_best textarea")).to_be_disabled()
     expect(tab_a.locator(".kit-action-end")).to_be_disabled()
+    expect(tab_a.locator(".kit-meeting-clock")).to_contain_text("The clock runs in the other tab")
 
     tab_b.locator(".kit-action-end").click()
     tab_b.locator(".kit-action-confirm-end").click()  # End asks first

@@ -25,6 +25,7 @@ __all__ = [
     "agenda_html",
     "clock_html",
     "coach_hint_html",
+    "elsewhere_clock_html",
     "timings_html",
 ]
 
@@ -97,6 +98,15 @@ def _spare_text(timer: MeetingTimer) -> str:
         return f"Behind by {format_seconds(-spare)}: shorten a later part to finish on time"
     # A part left out adds to the spare time silently: naming it would tell the manager.
     return f"Spare time in the meeting: {format_seconds(spare)}"
+
+
+def elsewhere_clock_html() -> str:
+    """The bar of a tab that another tab took the meeting from: its figures would stop
+    where they were and read as a live clock, so it says where the clock runs instead."""
+    return (
+        "<div class='kit-clock-elsewhere' role='status'><b>The clock runs in the other "
+        "tab.</b> Take over here to run the meeting from this one.</div>"
+    )
 
 
 def clock_html(

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from widgets.apps.meeting.budgets import BudgetChoice, program_budget_choice, with_budgets
 from widgets.apps.meeting.card import facilitator_card, load_shared_prep
-from widgets.apps.meeting.clock_html import agenda_html, clock_html
+from widgets.apps.meeting.clock_html import agenda_html, clock_html, elsewhere_clock_html
 from widgets.apps.meeting.drafts import MeetingDraft, tick_stamp
 from widgets.apps.meeting.followup import earlier_notes
 from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds
@@ -372,6 +372,8 @@ class MeetingSession(SavedMeeting):
             for button in (screen.start_button, screen.back_button, screen.next_button):
                 button.disabled = True
             screen.end_button.disabled = screen.correct_button.disabled = True
+            if timer.in_progress:
+                screen.clock_html.value = elsewhere_clock_html()
             self._on_refresh(False)
             return
         if self.saved is None:
