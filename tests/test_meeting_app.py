@@ -470,3 +470,22 @@ def test_a_bad_meeting_number_is_explained(exports: Path, meeting: str):
     app = MeetingApp(root=exports, params={"meeting": meeting}, clock=FakeClock(T0))
     assert app.picker is not None
     assert "not 1 or 2" in app.picker.message.value
+
+
+def test_taking_the_meeting_over_closes_the_card_it_replaces(exports: Path):
+    eid = engagement(exports)
+    save_prep(exports, eid)
+    clock = FakeClock(T0)
+    tab_a = open_app(exports, clock, eid)
+    assert tab_a.start()
+    tab_b = open_app(exports, clock, eid)
+    assert tab_a.next()  # A writes on: B's copy is behind
+    assert tab_b.session is not None and not tab_b.session.guard.check()
+    old = tab_b.card_box.children
+    assert old
+    tab_b.session.guard.take_over()
+    assert all(widget.comm is None for widget in old)  # closed: their state left the page
+    assert tab_b.card_box.children and not {id(c) for c in tab_b.card_box.children} & {
+        id(c) for c in old
+    }
+    assert "Meeting with Amira" in all_text(tab_b.card_box)

@@ -190,11 +190,17 @@ class MeetingScreen:
         """The line under the buttons: why an action failed, or what it did."""
         self.action_message.value = notice(text, kind) if text else ""
 
+    def set_card(self, *widgets: w.Widget) -> None:
+        """Show these beside the notes, closing what was there (a take-over redraws the
+        card: the old one's widgets would otherwise stay alive in the kernel)."""
+        for child in self.card_box.children:
+            if child not in widgets:
+                close_tree(child)
+        self.card_box.children = widgets
+
     def clear(self) -> None:
         """Empty the body of the meeting shown before and hide it."""
-        for child in self.card_box.children:
-            close_tree(child)
-        self.card_box.children = ()
+        self.set_card()
         self.ended_html.value = ""
         self.action_message.value = ""
         self.status.value = ""

@@ -109,7 +109,7 @@ class MeetingSession(SavedMeeting):
         self.shared_prep = load_shared_prep(self.store, prep_form, eid, self.meeting_number)
         self.role = meeting_role(self.instrument, self.shared_prep, name)
         banner = self.role.banner()
-        self.screen.card_box.children = (
+        self.screen.set_card(
             facilitator_card(name, prep_form, self.shared_prep, card_rows=self.instrument.card),
             *((banner,) if banner is not None else ()),
         )
