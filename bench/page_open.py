@@ -31,7 +31,6 @@ server is stopped at the end. Figures only: nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import re
@@ -45,6 +44,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.floor import floor_site  # noqa: E402
 
 TARGET_COACH_S = 1.0  # a coach's browser that opened the kit before
 TARGET_FRESH_S = 2.0  # a fresh browser profile
@@ -184,42 +185,16 @@ def measure(
     return times, live_rss
 
 
-FLOOR_NOTEBOOK = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "id": "floor",
-            "metadata": {},
-            "execution_count": None,
-            "outputs": [],
-            "source": "import ipywidgets as w\n"
-            "start = w.Button(description='Start')\n"
-            "start.add_class('kit-action-start')\n"
-            "end = w.Button(description='End', disabled=True)\n"
-            "end.add_class('kit-action-end')\n"
-            "start.on_click(lambda _: setattr(end, 'disabled', False))\n"
-            "w.HBox([start, end])",
-        }
-    ],
-    "metadata": {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
-
-
-def floor_site(sandbox: Path) -> Path:
-    """A one-button notebook served with the kit's voila.json: the front end's own cost.
-
-    Whatever Voila and the widget front end need to show a single button on this
-    machine is a floor no app can go below; the meeting page is judged against it.
-    """
-    site = sandbox / "floor"
-    (site / "notebooks").mkdir(parents=True)
-    shutil.copy(REPO / "voila.json", site / "voila.json")
-    (site / "notebooks" / "meeting.ipynb").write_text(json.dumps(FLOOR_NOTEBOOK))
-    return site
+# Start enables End: the meeting page's first usable widgets, and nothing else.
+FLOOR_BUTTONS = (
+    "import ipywidgets as w\n"
+    "start = w.Button(description='Start')\n"
+    "start.add_class('kit-action-start')\n"
+    "end = w.Button(description='End', disabled=True)\n"
+    "end.add_class('kit-action-end')\n"
+    "start.on_click(lambda _: setattr(end, 'disabled', False))\n"
+    "w.HBox([start, end])"
+)
 
 
 def main() -> None:
@@ -238,7 +213,10 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             modes = (("cold", False, REPO), ("preheated", True, REPO))
-            modes += (("fresh", True, REPO), ("floor", True, floor_site(sandbox)))
+            modes += (
+                ("fresh", True, REPO),
+                ("floor", True, floor_site(sandbox, ["meeting.ipynb"], FLOOR_BUTTONS)),
+            )
             titles = {
                 "cold": "Voila as it comes (cold kernel), coach's browser",
                 "preheated": "kit voila.json (preheated kernel), coach's browser",

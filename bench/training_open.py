@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import shutil
@@ -44,6 +43,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.floor import floor_site  # noqa: E402
 
 TARGET_P95_S = 6.0
 READY = ".kit-engagement-picker select"
@@ -67,6 +68,7 @@ async def open_one(browser, server, url: str, ready: str) -> float | None:
         page = await context.new_page()
         await page.goto(server.sign_in_url)  # as opening the printed link once
         started = time.perf_counter()
+        PAGES_OPENED[0] += 1
         await page.goto(url)
         await page.wait_for_selector(ready, state="visible", timeout=TIMEOUT_MS)
         return time.perf_counter() - started
@@ -82,37 +84,44 @@ async def round_of(browser, server, size: int, label: str) -> list[float | None]
     return list(await asyncio.gather(*(open_one(browser, server, u, READY) for u in urls)))
 
 
+# Pages asked of the server so far: each takes a kernel (from a pool, which then starts
+# its replacement, or a kernel of its own), so the pools are full again once the server
+# has started this many kernels beyond its first fill.
+PAGES_OPENED = [0]
+
+
 def settle(server, room: int, timeout: float = 240.0) -> float:
-    """Wait until the pools are full and the kernels idle (a closed page's kernel may
-    linger until culled: it is idle too); the seconds waited."""
+    """Wait until every pool is full again and no kernel is busy; the seconds waited.
+
+    Kernels of closed pages may linger until culled, so counting processes cannot tell
+    a full pool: the server's log line per kernel started can.
+    """
     import psutil
 
-    expected = len(POOLED_APPS) * max(room, 1)
+    expected = len(POOLED_APPS) * max(room, 1) + PAGES_OPENED[0]
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
+        log = server.log_path.read_text(errors="replace")
+        if log.count("Kernel started:") < expected:
+            time.sleep(0.5)
+            continue
         procs = []
         for pid in server.kernel_pids():
             try:
                 procs.append(psutil.Process(pid))
+                procs[-1].cpu_percent(None)  # the first reading only starts the count
             except psutil.Error:
                 pass
-        if len(procs) >= expected:
-            for proc in procs:  # the first reading only starts the count
-                try:
-                    proc.cpu_percent(None)
-                except psutil.Error:
-                    pass
-            time.sleep(1.0)
-            busy = 0.0
-            for proc in procs:
-                try:
-                    busy += proc.cpu_percent(None)
-                except psutil.Error:
-                    pass
-            if busy < 10.0:
-                return time.perf_counter() - started
-        else:
-            time.sleep(0.5)
+        time.sleep(1.0)
+        busy = 0.0
+        for proc in procs:
+            try:
+                busy += proc.cpu_percent(None)
+            except psutil.Error:
+                pass
+        if busy < 10.0:
+            return time.perf_counter() - started
+    print(f"    (pools not full again after {timeout:.0f} s: the next figures may wait on them)")
     return time.perf_counter() - started
 
 
@@ -186,36 +195,13 @@ def report(title: str, times: list[float | None]) -> tuple[float, int]:
     return worst, failed
 
 
-FLOOR_PAGE = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "id": "floor",
-            "metadata": {},
-            "execution_count": None,
-            "outputs": [],
-            "source": "import ipywidgets as w\n"
-            "picker = w.Dropdown(options=['Ana', 'Ben'])\n"
-            "picker.add_class('kit-engagement-picker')\n"
-            "picker",
-        }
-    ],
-    "metadata": {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
-
-
-def floor_site(sandbox: Path) -> Path:
-    """The kit's voila.json and app names, each page one drop-down: the front end's cost."""
-    site = sandbox / "floor"
-    (site / "notebooks").mkdir(parents=True)
-    shutil.copy(REPO / "voila.json", site / "voila.json")
-    for app in POOLED_APPS:
-        (site / "notebooks" / app).write_text(json.dumps(FLOOR_PAGE))
-    return site
+# The first thing a trainee uses (the picker), and nothing else.
+FLOOR_PICKER = (
+    "import ipywidgets as w\n"
+    "picker = w.Dropdown(options=['Ana', 'Ben'])\n"
+    "picker.add_class('kit-engagement-picker')\n"
+    "picker"
+)
 
 
 async def rounds(browser, server, sizes: list[int], room: int, label: str) -> dict:
@@ -250,6 +236,7 @@ def start_server(site: Path, sandbox: Path, room: int, label: str):
         extra_args=(f"--room={room}",),
     )
     server.start()
+    PAGES_OPENED[0] = 0
     filled = settle(server, room)
     rss, pss, kernels = memory(server)
     print(
@@ -281,7 +268,9 @@ async def run(sizes: list[int], room: int) -> None:
                 kit["tour"] = report("the guided tour, first open (seeds its space)", [tour])
             finally:
                 server.stop()
-            server = start_server(floor_site(sandbox), sandbox, room, "floor")
+            server = start_server(
+                floor_site(sandbox, POOLED_APPS, FLOOR_PICKER), sandbox, room, "floor"
+            )
             try:
                 floor = await rounds(browser, server, sizes, room, "floor (one drop-down)")
             finally:
