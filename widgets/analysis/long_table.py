@@ -93,7 +93,11 @@ def load_responses(
         if latest_only and len(frame):
             keep = _latest_sessions(frame)
             if not keep.all():
-                frame = frame.take(np.flatnonzero(keep)).reset_index(drop=True)
+                # Column by column with the mask: a categorical filters its codes and
+                # record_id filters in Arrow, where a frame-wide take gathered each.
+                frame = pd.DataFrame(
+                    {column: frame[column].array[keep] for column in frame.columns}, copy=False
+                )
         else:
             frame = frame.copy()
         if any(source.registry is not None for source in resolved):
