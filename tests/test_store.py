@@ -559,3 +559,28 @@ def test_importing_the_package_loads_none_of_its_modules() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['widgets.store']"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a,b,c\n",
+        "a,b,c\n1,2,3\n",
+        "\ufeffa,b\r\n1,2\r\n\r\n3,4\r\n",
+        'a,b\n"x\ny","q""z"\n',
+        "a,b,c\n1,2\n",
+        "a,b\n1,2,3,4\n",
+        "a,b\n1,2\n,\n",
+    ],
+    ids=["empty", "header", "plain", "bom-crlf-blank", "quoted", "short", "long", "blanks"],
+)
+def test_small_tables_read_as_the_csv_module_reads_them(tmp_path: Path, text: str) -> None:
+    """A registry read fast still gives each row exactly as csv.DictReader would."""
+    from widgets.store.csv_codec import read_dicts
+
+    path = tmp_path / "table.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        expected = [dict(row) for row in csv.DictReader(handle)]
+    assert read_dicts(path) == expected

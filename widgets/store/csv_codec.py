@@ -13,6 +13,7 @@ import io
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from widgets.errors import StoreError
 
@@ -144,10 +145,32 @@ def append_bytes(path: Path, columns: Sequence[str], body: bytes) -> tuple[bytes
 
 
 def read_dicts(path: Path) -> list[dict[str, str]]:
-    """Every row of a CSV file as a dict of strings; an empty list if there is no file."""
+    """Every row of a CSV file as a dict of strings; an empty list if there is no file.
+
+    Rows come out as ``csv.DictReader`` gives them (blank lines skipped, a short row's
+    missing cells None, a long row's extra cells listed under None), built with one
+    ``zip`` per row: a program's registry has tens of thousands of rows, and
+    DictReader's per-row checks in Python took most of an analysis' registry read.
+    """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            return [dict(row) for row in csv.DictReader(handle)]
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                return []
+            width = len(header)
+            rows: list[dict[Any, Any]] = []
+            for cells in reader:
+                if len(cells) == width:
+                    rows.append(dict(zip(header, cells, strict=True)))
+                elif cells:
+                    row: dict[Any, Any] = dict(zip(header, cells, strict=False))
+                    if len(cells) > width:
+                        row[None] = cells[width:]
+                    else:
+                        row.update(dict.fromkeys(header[len(cells) :]))
+                    rows.append(row)
+            return rows
     except FileNotFoundError:
         return []
     except UnicodeDecodeError as exc:
