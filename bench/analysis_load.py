@@ -18,6 +18,9 @@ each figure is measured in a fresh process, so its peak memory is its own:
   (:mod:`bench.duckdb_tables`); both tables are compared with the kit's, value by
   value, and the first difference is printed, so the race is over the same answers;
 * kit, later load: the same with the cache the first load left (secondary figure);
+* the floor (:mod:`bench.load_floor`): only reading every column of the file and
+  laying it out one row per session, which any way of computing the kit's tables must
+  do first; its time beside DuckDB's says how much is left for the rest;
 * the program export of the same folder (:mod:`bench.export_speed`): rows per second
   and peak memory, unless ``--no-export``.
 
@@ -86,6 +89,8 @@ def measure(kind: str, folder: Path, cache: Path) -> dict[str, Any]:
         import duckdb  # noqa: F401
 
         from bench.duckdb_tables import duckdb_tables
+    elif kind == "floor":
+        from bench.load_floor import read_and_pivot
     else:
         from widgets.analysis.long_table import load_responses
         from widgets.analysis.meetings_table import meetings_table
@@ -99,6 +104,9 @@ def measure(kind: str, folder: Path, cache: Path) -> dict[str, Any]:
     if kind == "duckdb":
         tables = duckdb_tables(folder, instrument)
         rows = 0
+    elif kind == "floor":
+        rows = read_and_pivot(folder)[0]
+        tables = {}
     else:
         long = load_responses(folder, cache=cache, instrument=instrument)
         sessions = wide_sessions(long, instrument=instrument)
@@ -114,7 +122,7 @@ def measure(kind: str, folder: Path, cache: Path) -> dict[str, Any]:
         "peak_mib": peak,
         "above_mib": peak - before,
         "rows": rows,
-        "tables": {name: _table(tables[name]) for name in TABLES},
+        "tables": {name: _table(tables[name]) for name in TABLES if name in tables},
     }
 
 
@@ -189,19 +197,22 @@ def run_size(rows: int, parent: Path, work: Path, runs: int, export: bool) -> di
         f"ready in {time.perf_counter() - started:.1f} s; load average {load_average()}"
     )
     cache = work / f"cache-{rows}"
-    results: dict[str, list[dict[str, Any]]] = {"first": [], "duckdb": [], "later": []}
+    kinds = ("first", "duckdb", "later", "floor")
+    results: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
     for _ in range(runs):
         shutil.rmtree(cache, ignore_errors=True)
         results["first"].append(_child("kit", folder, cache))
         results["duckdb"].append(_child("duckdb", folder, cache))
         results["later"].append(_child("kit", folder, cache))
+        results["floor"].append(_child("floor", folder, cache))
     shutil.rmtree(cache, ignore_errors=True)
-    first, duck, later = (_median(results[k]) for k in ("first", "duckdb", "later"))
+    first, duck, later, floor = (_median(results[k]) for k in kinds)
     if runs > 1:
         print(f"  median of {runs} runs, each in a fresh process:")
     print(_line("kit, first load (empty cache) + meetings table + metrics", first))
     print(_line("DuckDB, same CSV: agenda timing + meetings by month", duck))
     print(_line("kit, later load (cache) + meetings table + metrics", later))
+    print(_line("floor: read every column + one row per session, nothing else", floor))
     difference = first_difference(first["tables"], duck["tables"])
     shapes = ", ".join(f"{name} {len(first['tables'][name]['rows'])} rows" for name in TABLES)
     print(
@@ -216,6 +227,12 @@ def run_size(rows: int, parent: Path, work: Path, runs: int, export: bool) -> di
     target = RATIO_TARGETS.get(rows)
     judged = "" if target is None else f"  target <= {target:.1f}: {_verdict(ratio <= target)}"
     print(f"  RESULT kit/DuckDB {ratio:.2f} (CPU time {cpu_ratio:.2f}){judged}")
+    print(
+        f"  floor/DuckDB {floor['seconds'] / duck['seconds']:.2f}: at ratio {target or 1.0:.1f}, "
+        f"{(target or 1.0) * duck['seconds'] - floor['seconds']:.2f} s would be left for typing, "
+        f"the latest corrections, the registry, the checks, the meetings table and every "
+        f"metric (the kit spends {first['seconds'] - floor['seconds']:.2f} s on them)"
+    )
     peak_ok = first["peak_mib"] <= KIT_PEAK_TARGET_MIB
     print(
         f"  kit peak {first['peak_mib']:,.0f} MiB, target < {KIT_PEAK_TARGET_MIB:,} MiB: "
@@ -227,6 +244,7 @@ def run_size(rows: int, parent: Path, work: Path, runs: int, export: bool) -> di
         "duckdb": duck,
         "later": later,
         "ratio": ratio,
+        "floor": floor,
         "agree": difference is None,
     }
     if export:
@@ -247,9 +265,12 @@ def run_size(rows: int, parent: Path, work: Path, runs: int, export: bool) -> di
 
 
 def _summary(sizes: list[dict[str, Any]]) -> None:
-    print("\nsummary (wall s / peak MiB; ratio = kit first load / DuckDB)")
     print(
-        f"  {'rows':>10}  {'kit':>14}  {'DuckDB':>14}  {'ratio':>5}  {'agree':>5}  "
+        "\nsummary (wall s / peak MiB; ratio = kit first load / DuckDB; "
+        "floor = reading and pivoting alone / DuckDB)"
+    )
+    print(
+        f"  {'rows':>10}  {'kit':>14}  {'DuckDB':>14}  {'ratio':>5}  {'floor':>5}  {'agree':>5}  "
         f"{'later':>6}  {'export rows/s':>13}  {'export peak':>11}"
     )
     for size in sizes:
@@ -260,6 +281,7 @@ def _summary(sizes: list[dict[str, Any]]) -> None:
         print(
             f"  {size['rows']:>10,}  {kit['seconds']:6.2f} / {kit['peak_mib']:5,.0f}  "
             f"{duck['seconds']:6.2f} / {duck['peak_mib']:5,.0f}  {size['ratio']:5.2f}  "
+            f"{size['floor']['seconds'] / duck['seconds']:5.2f}  "
             f"{'yes' if size['agree'] else 'NO':>5}  {size['later']['seconds']:6.2f}  "
             f"{rate:>13}  {peak:>11}"
         )
