@@ -71,9 +71,7 @@ DATA ?=
 REPORTS ?= reports
 report: $(INSTALLED)
 	@mkdir -p $(REPORTS)
-	ALIGNMENT_KIT_REPORT_SOURCES="$(abspath $(DATA))" $(BIN)/python -m jupyter nbconvert --to html --execute \
-	  --ExecutePreprocessor.timeout=600 --output-dir=$(REPORTS) --output=report notebooks/analysis.ipynb
-	@echo "Wrote $(REPORTS)/report.html"
+	@$(BIN)/python -m widgets.analysis.report_file --out $(REPORTS)/report.html $(abspath $(DATA))
 
 # A workshop: training mode bound to every interface, so trainees' laptops on the same
 # network can open it; the printed link (with the access key) is the way in. Each

@@ -293,7 +293,7 @@ def test_dashboard_filters_update_tables(sessions: pd.DataFrame) -> None:
     assert app.tables["second_meeting_share"]["engagements"].item() == 2
     app.programs.value = ("P2",)
     assert app.tables["second_meeting_share"]["engagements"].item() == 0
-    assert "1 engagements" in app.summary.value
+    assert "1 engagement, " in app.summary.value
 
 
 def test_empty_data_root_falls_back_to_a_synthetic_program(exports: Path) -> None:

@@ -85,10 +85,9 @@ def test_plain_tables_read_in_words_and_the_csv_keeps_the_codebook_names(program
 
 
 def test_analysts_keep_paths_and_the_export_command_a_room_never_sees(
-    program: Path, monkeypatch: pytest.MonkeyPatch
+    program: Path,
 ):
-    monkeypatch.setenv("ALIGNMENT_KIT_REPORT_SOURCES", str(program))
-    analyst = visible_text(build_analysis_app(params={}))
+    analyst = visible_text(build_analysis_app(program, params={}))
     assert "python -m widgets.analysis.export" in analyst and str(program) in analyst
-    room = visible_text(build_analysis_app(params={"present": "1"}))
+    room = visible_text(build_analysis_app(program, params={"present": "1"}))
     assert "python -m" not in room and str(program) not in room

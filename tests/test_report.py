@@ -10,6 +10,7 @@ import base64
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,43 @@ def test_executed_notebook_html_is_a_complete_offline_report(program: Path, tmp_
     assert "No responses were found" not in static
     engagements = pd.read_csv(program / "responses.csv")["engagement_id"].nunique()
     assert f"{engagements} engagements" in static
+
+
+def test_the_page_says_which_values_were_left_out(program: Path, tmp_path: Path) -> None:
+    """A served page never shows the kernel's stderr: the warning is on the page itself."""
+    folder = tmp_path / "data"
+    shutil.copytree(program, folder)
+    raw = pd.read_csv(folder / "responses.csv", dtype=str, keep_default_na=False)
+    feeling = raw.index[raw["item_id"] == "feeling"][:2]
+    raw.loc[feeling, "value"] = ["9", "3.5"]
+    raw.to_csv(folder / "responses.csv", index=False)
+    shutil.rmtree(folder / "index", ignore_errors=True)
+    data = load_analysis_data(folder)
+    assert len(data.left_out) == 2
+    analyst = AnalysisApp(data)
+    note = analyst.children[1].value
+    assert "2 loaded values do not fit the codebook and are left out of every chart" in note
+    assert "feeling = &#x27;9&#x27;" in note and "responses.csv" in note
+    trainee = AnalysisApp(data, plain=True)
+    assert "2 answers do not fit the questions" in trainee.children[1].value
+    assert "codebook" not in trainee.children[1].value
+    # ... and in the static copy a report file is made of.
+    assert "kit-left-out" in analyst.static_html()
+
+
+def test_the_selection_line_counts_the_meeting_shown_and_says_when_nothing_is_left(
+    app: AnalysisApp, program: Path
+) -> None:
+    raw = pd.read_csv(program / "responses.csv", dtype=str, keep_default_na=False)
+    second = raw[raw["meeting_number"] == "2"]
+    try:
+        app.meeting.value = 2
+        line = app.summary.value
+        assert f"meeting 2: {second['engagement_id'].nunique()} engagement" in line
+        assert f"{second['session_id'].nunique()} session" in line
+        app.programs.value = ()
+        app.start.value = pd.Timestamp("2100-01-01").date()
+        assert "Nothing matches these filters" in app.summary.value
+    finally:
+        app.start.value = None
+        app.meeting.value = 1

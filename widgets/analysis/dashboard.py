@@ -18,8 +18,9 @@ from __future__ import annotations
 import html
 import os
 import tempfile
+import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from widgets.analysis.filters import filter_sessions
 from widgets.analysis.long_table import load_responses
 from widgets.analysis.metrics import all_metrics, common_asks
 from widgets.analysis.report import STATIC_CLASS, MetricPage, metric_pages, static_report
+from widgets.analysis.validation import InvalidValuesWarning, validation_report
 from widgets.analysis.wide_table import wide_sessions
 from widgets.apps.timing import (
     DEFAULT_TOLERANCE,
@@ -51,6 +53,8 @@ __all__ = [
     "load_analysis_data",
     "build_analysis_app",
     "AnalysisApp",
+    "left_out_html",
+    "selection_summary",
 ]
 
 SYNTHETIC_ENGAGEMENTS = 60
@@ -74,11 +78,48 @@ _EXPORT_NOTE = (
 
 @dataclass(frozen=True)
 class AnalysisData:
-    """The sessions to analyse and a sentence saying where they came from."""
+    """The sessions to analyse, a sentence saying where they came from, and the loaded
+    values left out because they do not fit the codebook (``validation_report`` rows)."""
 
     sessions: pd.DataFrame
     note: str
     synthetic: bool
+    left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def left_out_html(left_out: pd.DataFrame, *, plain: bool = False) -> str:
+    """A warning, where the analyst looks, that some values were left out, and which.
+
+    The loader's warning goes to the kernel's error stream, which a served page never
+    shows, so the page says it itself: how many, an example, and (for analysts) the
+    first few with their file, so that the figures below are never read as complete.
+    """
+    if left_out.empty:
+        return ""
+    count = len(left_out)
+    values = "value does" if count == 1 else "values do"
+    if plain:
+        answers = "answer does" if count == 1 else "answers do"
+        return (
+            f"<p class='kit-notice kit-notice-error kit-left-out' role='alert'>{count} "
+            f"{answers} not fit the questions' allowed values and "
+            f"{'is' if count == 1 else 'are'} left out of every chart and table.</p>"
+        )
+    first = left_out.iloc[0]
+    shown = left_out.head(5).assign(source=lambda t: t["source"].map(lambda s: Path(s).name))
+    rows = shown[["source", "form", "meeting_number", "item_id", "value", "problem"]].to_html(
+        index=False, border=0, classes="kit-table", escape=True
+    )
+    more = f"<p>… and {count - 5} more.</p>" if count > 5 else ""
+    return (
+        f"<div class='kit-notice kit-notice-error kit-left-out' role='alert'><p>{count} loaded "
+        f"{values} not fit the codebook and {'is' if count == 1 else 'are'} left out of every "
+        f"chart and table (for example {html.escape(str(first['item_id']))} = "
+        f"{html.escape(repr(str(first['value'])))}: {html.escape(str(first['problem']))}). "
+        "Correct them in their files and load again; "
+        "<code>validation_report(load_responses(...))</code> lists every one.</p>"
+        f"<details><summary>Show the first {min(count, 5)}</summary>{rows}{more}</details></div>"
+    )
 
 
 def load_analysis_data(
@@ -93,12 +134,18 @@ def load_analysis_data(
     gives the sources' paths, which an analyst wants and a trainee need not see.
     """
     instrument = instrument or load_instrument()
-    long = load_responses(*sources, instrument=instrument)
+    with warnings.catch_warnings():
+        # Said on the page instead (left_out_html): a page never shows the kernel's stderr.
+        warnings.simplefilter("ignore", InvalidValuesWarning)
+        long = load_responses(*sources, instrument=instrument)
+    left_out = validation_report(long)
     if len(long):
         sessions = wide_sessions(long, instrument=instrument)
         if not where:
             where = ", ".join(str(s) for s in sources) if sources else "the kit's data folder"
-        return AnalysisData(sessions, f"{len(sessions)} sessions loaded from {where}.", False)
+        engagements = _count(sessions["engagement_id"].nunique(), "engagement")
+        note = f"{_count(len(sessions), 'session')} of {engagements} loaded from {where}."
+        return AnalysisData(sessions, note, False, left_out)
     from widgets.training.demo import write_program
 
     folder = Path(tempfile.mkdtemp(prefix="alignment-kit-synthetic-"))
@@ -110,6 +157,27 @@ def load_analysis_data(
         f"program ({synthetic_engagements} fictional engagements) to show how it works."
     )
     return AnalysisData(sessions, note, True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def selection_summary(sessions: pd.DataFrame, meeting_number: int) -> str:
+    """What the filters keep, in words: engagements, sessions, and those of the meeting
+    shown (the tabs count only that meeting's), with a way out when nothing is left."""
+    if sessions.empty:
+        return (
+            "Nothing matches these filters: 0 engagements. Clear a program, cohort or date "
+            "to see more."
+        )
+    of_meeting = sessions[sessions["meeting_number"] == meeting_number]
+    return (
+        f"{_count(sessions['engagement_id'].nunique(), 'engagement')}, "
+        f"{_count(len(sessions), 'session')} selected; meeting {meeting_number}: "
+        f"{_count(of_meeting['engagement_id'].nunique(), 'engagement')}, "
+        f"{_count(len(of_meeting), 'session')}."
+    )
 
 
 def _options(values: pd.Series) -> list[str]:
@@ -157,7 +225,8 @@ class AnalysisApp(w.VBox):
         # Live widgets hide the static copy of the report printed under them.
         note = w.HTML(
             f"<style>.{STATIC_CLASS} {{display: none;}}</style>"
-            f"<p class='kit-note'>{data.note}</p>"
+            f"<p class='kit-note'>{html.escape(data.note)}</p>"
+            + left_out_html(data.left_out, plain=plain)
         )
         filters = w.HBox(
             [w.VBox([self.programs, self.cohorts]), w.VBox([self.start, self.end, self.meeting])]
@@ -199,8 +268,7 @@ class AnalysisApp(w.VBox):
     def refresh(self) -> None:
         sessions = self.selected()
         number = int(self.meeting.value)
-        engagements = sessions["engagement_id"].nunique()
-        self.summary.value = f"<p>{engagements} engagements, {len(sessions)} sessions selected.</p>"
+        self.summary.value = f"<p class='kit-selection'>{selection_summary(sessions, number)}</p>"
         pages = self.pages(sessions, number)
         self.tables = {page.name: page.table for page in pages}
         self.tabs.children = [w.HTML(page.html(plain=self.plain)) for page in pages]
@@ -211,11 +279,18 @@ class AnalysisApp(w.VBox):
         """The whole analysis of the current selection, every meeting, as plain HTML."""
         sessions = self.selected()
         numbers = [int(n) for n in self.meeting.options]
-        summary = (
-            f"{self.data.note} {sessions['engagement_id'].nunique()} engagements, "
-            f"{len(sessions)} sessions."
+        summary = self.data.note
+        if len(sessions) != len(self.data.sessions):
+            summary += (
+                f" Selected: {_count(sessions['engagement_id'].nunique(), 'engagement')}, "
+                f"{_count(len(sessions), 'session')}."
+            )
+        return static_report(
+            {n: self.pages(sessions, n) for n in numbers},
+            summary,
+            left_out_html(self.data.left_out, plain=self.plain),
+            plain=self.plain,
         )
-        return static_report({n: self.pages(sessions, n) for n in numbers}, summary)
 
     def _ipython_display_(self) -> None:
         """The live widget, then the static report as an ordinary output beneath it."""
@@ -244,19 +319,28 @@ def build_analysis_app(
     never shown as one another.
     """
     context = app_context(params)
+    where = ""
+    # A report file is read by people who never see the notebook: tables in words.
+    report = False
     if not sources:
         # ``make report DATA="a b"`` names the folders here (absolute paths: the kernel
         # runs in notebooks/); read at call time, never at import.
         named = os.environ.get(REPORT_SOURCES_ENV, "").split()
-        sources = tuple(named) if named and not context.training else (context.root,)
-    data = load_analysis_data(*sources, where=_where(context, sources))
+        if named and not context.training:
+            sources = tuple(named)
+            # A report is sent on: its note names the folders, not the analyst's disk.
+            where = ", ".join(Path(name).name or name for name in named)
+            report = True
+        else:
+            sources = (context.root,)
+    data = load_analysis_data(*sources, where=where or _where(context, sources))
     first = Path(sources[0])
     settings = first if first.is_dir() else context.root
     app = AnalysisApp(
         data,
         windows=load_windows(settings),
         tolerance=load_overrun_tolerance(settings),
-        plain=context.training or context.present,
+        plain=context.training or context.present or report,
     )
     if context.training:
         header = page_header("Program analysis", ANALYSIS_INTRO, context)

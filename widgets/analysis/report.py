@@ -133,16 +133,24 @@ def csv_link(table: pd.DataFrame, name: str, *, plain: bool = False) -> str:
     )
 
 
-def static_report(pages_by_meeting: Mapping[int, list[MetricPage]], summary: str) -> str:
-    """Every question for every meeting as one HTML block, for pages without widgets."""
+def static_report(
+    pages_by_meeting: Mapping[int, list[MetricPage]],
+    summary: str,
+    warning: str = "",
+    *,
+    plain: bool = False,
+) -> str:
+    """Every question for every meeting as one HTML block, for pages without widgets;
+    ``warning`` (HTML) goes under the summary (values left out, see the dashboard) and
+    ``plain`` shows the tables in words, as :meth:`MetricPage.html` does."""
     parts = [f"<div class='{STATIC_CLASS}'>", "<h2>Program analysis</h2>"]
-    parts.append(f"<p>{html.escape(summary)}</p>")
+    parts.append(f"<p>{html.escape(summary)}</p>{warning}")
     for number, pages in pages_by_meeting.items():
         for page in pages:
             if page.name in _BOTH_MEETINGS and number != min(pages_by_meeting):
                 continue  # the same for every meeting: shown once
             once = page.name in _BOTH_MEETINGS
             heading = page.title if once else f"{page.title}, meeting {number}"
-            parts.append(f"<h3>{html.escape(heading)}</h3>{page.html()}")
+            parts.append(f"<h3>{html.escape(heading)}</h3>{page.html(plain=plain)}")
     parts.append("</div>")
     return "\n".join(parts)
