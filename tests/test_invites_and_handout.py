@@ -158,3 +158,33 @@ def test_prep_page_downloads(exports: Path) -> None:
     downloads.prep_time.value = "10:00"
     assert downloads.make_prep_invite() is True
     assert "Preparation" in str(event_of(_download(downloads.prep_link.value))["summary"])
+
+
+def test_handout_holds_back_lines_the_card_holds_back() -> None:
+    """A shareable line that names an off-limits topic never reaches the manager's page."""
+    answers = {
+        **ANSWERS,
+        "share_topics": "The reorganisation timeline\nMy projects and the new team",
+        "off_limits": "the reorganisation",
+    }
+    page = handout_html(INSTRUMENT, 1, first_name="Amira", answers=answers)
+    assert "My projects and the new team" in page
+    assert "reorganisation" not in page.lower()
+    # A topic closed in another meeting's prep stays closed.
+    answers = {**ANSWERS, "share_topics": "Budget planning for Q3\nMy projects"}
+    page = handout_html(INSTRUMENT, 2, first_name="Amira", answers=answers, off_limits=["budget"])
+    assert "My projects" in page and "Budget" not in page
+
+
+def test_prep_page_handout_screens_by_every_saved_prep(exports: Path) -> None:
+    app = new_app(exports)
+    create_engagement(app)
+    fill_required(app)
+    app.views["prep"].fields["off_limits"].set_value("the reorganisation")
+    assert app.submit() is True
+    later = new_app(exports, meeting="2", engagement=app.engagement.engagement_id)
+    later.views["prep"].fields["share_topics"].set_value(
+        "How the reorganisation lands\nThe new team's first wins"
+    )
+    page = later.downloads.make_handout()
+    assert "The new team" in page and "reorganisation" not in page.lower()

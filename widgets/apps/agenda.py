@@ -8,15 +8,19 @@ out without a word: the manager is never told the coachee declined it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from widgets.apps.meeting.card import SharedPrep, shareable_ids
 from widgets.apps.meeting.plan import meeting_plan, meeting_total_seconds
 from widgets.instrument.instrument import Instrument
 from widgets.instrument.rules import MEETING_FORM, PREP_FORM
+from widgets.instrument.screening import OffLimitsScreen
 
 __all__ = ["AgendaPart", "meeting_agenda", "meeting_minutes", "shareable_answers"]
+
+
+_OFF_LIMITS = "off_limits"
 
 
 @dataclass(frozen=True)
@@ -29,11 +33,30 @@ class AgendaPart:
         return f"{self.title} ({self.minutes:g} min)"
 
 
-def shareable_answers(instrument: Instrument, answers: Mapping[str, str]) -> dict[str, str]:
-    """Only the prep answers the facilitator card may show: the one declaration of what
-    is shareable, so no page built for the manager can reach further than the card."""
-    allowed = shareable_ids(instrument.form(PREP_FORM))
-    return {key: value for key, value in answers.items() if key in allowed and value}
+def shareable_answers(
+    instrument: Instrument, answers: Mapping[str, str], off_limits: Iterable[str] = ()
+) -> dict[str, str]:
+    """Only the prep answers the facilitator card may show, screened as the card screens
+    them, so no page built for the manager can reach further than the card.
+
+    Shareable items come from the one declaration of what is shareable. Typed text is
+    then screened line by line against every off-limits topic: those in ``answers`` and
+    ``off_limits`` (the engagement's other saved preps; a topic closed once stays
+    closed). A line the card holds back ("the reorganisation timeline" when "the
+    reorganisation" is off limits) never reaches a handout either.
+    """
+    prep = instrument.form(PREP_FORM)
+    allowed = shareable_ids(prep)
+    screen = OffLimitsScreen.from_answers([answers.get(_OFF_LIMITS, ""), *off_limits])
+    shared = {}
+    for key, value in answers.items():
+        if key not in allowed or not value:
+            continue
+        if not prep.item(key).options():  # typed text; a choice is the instrument's words
+            value = screen.screen(value)[0]
+        if value:
+            shared[key] = value
+    return shared
 
 
 def meeting_agenda(

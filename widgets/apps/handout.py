@@ -11,7 +11,7 @@ reach it, and every text is escaped, so an answer cannot become markup.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from widgets.apps.agenda import meeting_agenda, meeting_minutes, shareable_answers
 from widgets.apps.meeting.card import SharedPrep
@@ -65,10 +65,15 @@ def handout_html(
     *,
     first_name: str,
     answers: Mapping[str, str],
+    off_limits: Iterable[str] = (),
 ) -> str:
-    """The whole page, self-contained (its style inline, no link, no script)."""
+    """The whole page, self-contained (its style inline, no link, no script).
+
+    ``off_limits``: the engagement's off-limits answers from its other saved preps,
+    screened out as well as those in ``answers``.
+    """
     name = first_name.strip() or "the coachee"
-    shared_values = shareable_answers(instrument, answers)
+    shared_values = shareable_answers(instrument, answers, off_limits)
     shared = SharedPrep(values=shared_values)
     who = html.escape(name)
     minutes = meeting_minutes(instrument)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from widgets.apps.meeting.card import saved_off_limits
 from widgets.apps.prep_downloads import PrepDownloads
 from widgets.apps.timing import (
     DEFAULT_WINDOW,
@@ -84,6 +85,11 @@ class PrepApp:
             engagement_id=lambda: self.engagement.engagement_id if self.engagement else "",
             meeting_number=lambda: self.meeting_number,
             meeting_date=self._meeting_date,
+            off_limits=lambda: (
+                saved_off_limits(self.store, self.engagement.engagement_id)
+                if self.engagement
+                else []
+            ),
         )
         self.picker = EngagementPicker(self.registry, choose=True, create=False)
         self.meeting_toggle = meeting_number_toggle("Preparing for", "prep")

@@ -64,7 +64,9 @@ class PrepDownloads:
 
     ``answers`` gives the answers on screen (checklist and prep, by item id),
     ``first_name`` and ``engagement_id`` the open engagement, ``meeting_number`` which
-    meeting is being prepared, and ``meeting_date`` the checklist's date (or None).
+    meeting is being prepared, ``meeting_date`` the checklist's date (or None), and
+    ``off_limits`` the off-limits answers of the engagement's saved preps, screened out
+    of the handout with those on screen.
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class PrepDownloads:
         engagement_id: Callable[[], str],
         meeting_number: Callable[[], int],
         meeting_date: Callable[[], date | None],
+        off_limits: Callable[[], list[str]] = list,
     ):
         self.instrument = instrument
         self._answers = answers
@@ -83,6 +86,7 @@ class PrepDownloads:
         self._engagement_id = engagement_id
         self._meeting_number = meeting_number
         self._meeting_date = meeting_date
+        self._off_limits = off_limits
 
         self.prep_date = w.DatePicker(description="Prep session on")
         self.prep_date.add_class("kit-invite-prep-date")
@@ -190,6 +194,7 @@ class PrepDownloads:
             self._meeting_number(),
             first_name=self._first_name(),
             answers=self._answers(),
+            off_limits=self._off_limits(),
         )
         self.handout_link.value = data_link(
             page,

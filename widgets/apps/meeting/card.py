@@ -33,6 +33,7 @@ __all__ = [
     "facilitator_card_html",
     "load_shared_prep",
     "off_limits_screen",
+    "saved_off_limits",
     "shareable_ids",
 ]
 
@@ -80,15 +81,20 @@ def load_shared_prep(
     )
 
 
-def off_limits_screen(store: ResponseStore, engagement_id: str) -> OffLimitsScreen:
-    """The engagement's off-limits topics from every saved prep (a topic closed in one
-    meeting stays closed in the next)."""
+def saved_off_limits(store: ResponseStore, engagement_id: str) -> list[str]:
+    """The off-limits answer of every saved prep of the engagement (kept in the kernel)."""
     answers = []
     for number in MEETING_NUMBERS:
         saved = store.latest(engagement_id, _PREP_FORM, number)
         if saved is not None:
             answers.append(saved.values().get("off_limits", ""))
-    return OffLimitsScreen.from_answers(answers)
+    return answers
+
+
+def off_limits_screen(store: ResponseStore, engagement_id: str) -> OffLimitsScreen:
+    """The engagement's off-limits topics from every saved prep (a topic closed in one
+    meeting stays closed in the next)."""
+    return OffLimitsScreen.from_answers(saved_off_limits(store, engagement_id))
 
 
 def _row_text(row: CardRow, prep_form: Form, shared: SharedPrep, name: str) -> tuple[str, int]:
