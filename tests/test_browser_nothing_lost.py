@@ -52,19 +52,24 @@ def test_two_tabs_on_one_meeting_never_overwrite_or_resurrect(
     stale = tab_b.locator(".kit-stale-notice")
     expect(stale).to_be_visible(timeout=10_000)
     expect(stale).to_contain_text("changed in another tab or window")
-    expect(tab_b.locator(".kit-meeting-strengths_impact textarea")).to_be_disabled()
     # No clock frozen at the moment it lost the meeting: the bar says where it runs.
     expect(tab_b.locator(".kit-meeting-clock")).to_contain_text("The clock runs in the other tab")
+    # The coach in B was typing as A wrote: every keystroke lands, none is dropped.
+    impact = tab_b.locator(".kit-meeting-strengths_impact textarea")
+    expect(impact).to_be_editable()
+    impact.press_sequentially("Noted in B, typed as A wrote", delay=20)
+    expect(impact).to_have_value("Noted in B, typed as A wrote")
+    expect(tab_b.locator(".kit-meeting-strengths_impact_asked input")).to_be_disabled()
 
     stale.locator(".kit-action-take-over").click()
     expect(stale).to_be_hidden()
     expect(tab_b.locator(".kit-meeting-clock")).to_contain_text("Meeting left")
     expect(tab_b.locator(".kit-meeting-strengths_best textarea")).to_have_value("Noted in A")
-    tab_b.locator(".kit-meeting-strengths_impact textarea").fill("Noted in B")
+    expect(impact).to_have_value("Noted in B, typed as A wrote")
+    impact.press_sequentially(" and after")
     expect(tab_b.locator(".kit-status")).to_contain_text("Kept as you type")
     expect(tab_a.locator(".kit-stale-notice")).to_contain_text("another tab", timeout=10_000)
     expect(tab_a.locator(".kit-meeting-strengths_best textarea")).to_have_value("Noted in A")
-    expect(tab_a.locator(".kit-meeting-strengths_best textarea")).to_be_disabled()
     expect(tab_a.locator(".kit-action-end")).to_be_disabled()
     expect(tab_a.locator(".kit-meeting-clock")).to_contain_text("The clock runs in the other tab")
 
@@ -72,7 +77,8 @@ def test_two_tabs_on_one_meeting_never_overwrite_or_resurrect(
     tab_b.locator(".kit-action-confirm-end").click()  # End asks first
     expect(tab_b.locator("a.kit-action-debrief")).to_be_visible()
     rows = meeting_rows(voila_server, eid, 1)
-    assert rows["strengths_best"] == "Noted in A" and rows["strengths_impact"] == "Noted in B"
+    assert rows["strengths_best"] == "Noted in A"
+    assert rows["strengths_impact"] == "Noted in B, typed as A wrote and after"
     assert DraftStore(voila_server.exports).load(eid, "meeting-1") is None
 
     tab_b.close()

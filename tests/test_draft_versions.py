@@ -87,11 +87,16 @@ def test_two_meeting_tabs_end_in_one_and_the_other_cannot_resurrect_it(exports: 
     assert tab_b.checkpoint("opening_purpose").field.input.disabled
     assert tab_b.end_button.disabled and tab_b.next_button.disabled
     assert not tab_b.end()
+    # Notes stay open to typing in the refused tab, and are kept by the take-over.
+    notes = tab_b.prompt("strengths_best").field.input
+    assert not notes.disabled
+    notes.value = "typed in B after A wrote"
 
     notice.button.click()  # Take over here: B continues, A's tick is kept
     assert not notice.shown
     assert tab_b.checkpoint("opening_thanks").ticked_at
     assert tab_b.checkpoint("opening_purpose").ticked_at
+    assert tab_b.prompt("strengths_best").notes() == "typed in B after A wrote"
     clock.advance(seconds=5)
     tab_a.tick()  # A notices at its next tick and says so
     assert tab_a.session.guard.notice.shown

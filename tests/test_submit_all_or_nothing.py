@@ -81,9 +81,14 @@ def test_two_prep_tabs_one_writer_and_no_draft_after_submit(exports: Path):
     assert tab_b.submit_button.disabled
     assert DraftStore(exports).load(eid, "prep-1")[1]["prep"]["success"] == "typed in A"
     assert not tab_b.submit()
+    # The coach in B goes on typing: the field stays open, nothing of it is dropped.
+    success = tab_b.views["prep"].fields["success"]
+    assert not success.input.disabled
+    success.set_value("typed in B, and more after the notice")
 
     notice.button.click()  # Take over here
-    assert DraftStore(exports).load(eid, "prep-1")[1]["prep"]["success"] == "typed in B"
+    saved = DraftStore(exports).load(eid, "prep-1")[1]["prep"]["success"]
+    assert saved == "typed in B, and more after the notice"
     fill_required(tab_b)
     assert tab_b.submit()
     tab_a.views["prep"].fields["success"].set_value("A, typed after B submitted")

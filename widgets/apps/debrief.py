@@ -249,9 +249,9 @@ class DebriefApp:
         return {FORM: self.view.values() if self.view else {}, "clock": self.clock.state()}
 
     def _lock(self, locked: bool) -> None:
-        """Read-only while another tab holds the draft (the text stays on screen)."""
-        if self.view is not None:
-            self.view.set_disabled(locked)
+        """While another tab holds the draft only Submit and the clock wait: the fields
+        stay open, so nothing typed as the other tab wrote is dropped, and Take over
+        here saves it."""
         self.submit_button.disabled = self.start_button.disabled = locked
 
     # -- saving -------------------------------------------------------------------------

@@ -236,9 +236,8 @@ class PrepApp:
         return {form_id: view.values() for form_id, view in self.views.items()}
 
     def _lock(self, locked: bool) -> None:
-        """Read-only while another tab holds the draft (the text stays on screen)."""
-        for view in self.views.values():
-            view.set_disabled(locked)
+        """While another tab holds the draft only Submit waits: the fields stay open, so
+        nothing typed as the other tab wrote is dropped, and Take over here saves it."""
         self.submit_button.disabled = locked
 
     def _answers_on_screen(self) -> dict[str, str]:

@@ -43,7 +43,8 @@ def not_saved_text(problem: StoreError) -> str:
 class FormWriter(DraftClaim):
     """A form page's claim on its draft; ``notice.widget`` goes first on the page.
 
-    ``lock(True)`` makes the page read-only, ``lock(False)`` editable again;
+    ``lock(True)`` holds what must wait while another tab writes (Submit), ``lock(False)``
+    releases it;
     ``current()`` is what the page shows (saved when it takes over); ``say`` writes
     the page's status line.
     """

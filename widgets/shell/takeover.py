@@ -3,8 +3,9 @@
 Two tabs on one form must not overwrite each other
 (:class:`~widgets.store.drafts.DraftWriter`). The tab whose save was refused says so
 at the top of the page, full width, where the coach is looking rather than in a
-status line under the fold; its text stays on screen (read-only) and one button lets
-the coach carry on in this tab instead.
+status line under the fold; its text stays on screen, open to typing (a keystroke made
+as the other tab wrote is never dropped), and one button lets the coach carry on in
+this tab with all of it.
 """
 
 from __future__ import annotations

@@ -75,8 +75,8 @@ class StaleDraft(StateError):
             what = f"This was changed in another tab or window{when}."
         super().__init__(
             f"{what} To keep the two from overwriting each other, this tab no longer saves.",
-            fix="Your text here stays on screen: copy what you need, or press Take over "
-            "here to continue in this tab (the other tab then stops saving).",
+            fix="What you type here stays on screen; press Take over here to carry on in "
+            "this tab and save it (the other tab then stops saving).",
         )
 
 

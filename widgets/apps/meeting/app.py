@@ -300,7 +300,10 @@ class MeetingApp(MeetingScreen):
         timer = self.timer
         if timer is not None:
             ended = timer.ended or self.saved is not None
-            self.set_phase("running" if running else ("ended" if ended else "waiting"))
+            # A tab that lost the meeting to another stops ticking (``running`` off) but
+            # keeps the running layout: its notes stay in view while the coach types.
+            in_progress = running or timer.in_progress
+            self.set_phase("running" if in_progress else ("ended" if ended else "waiting"))
             cue = self._cue.update(timer, sound=self.sound.value)
             if cue is not None:
                 self.cue_html.value = cue

@@ -164,6 +164,16 @@ class MeetingSections:
         for checkpoint in self.checkpoints.values():
             checkpoint.set_disabled(disabled)
 
+    def set_marks_disabled(self, disabled: bool) -> None:
+        """Lock or unlock the asked markers and ticks only: a tab that lost the meeting
+        to another keeps its notes open to typing (nothing typed is dropped mid-word;
+        Take over here keeps it), while a tick or a mark, which the other tab may
+        also be setting, waits."""
+        for view in self.prompts.values():
+            view.asked.disabled = disabled
+        for checkpoint in self.checkpoints.values():
+            checkpoint.set_disabled(disabled)
+
     def set_notes_disabled(self, disabled: bool) -> None:
         """Lock or unlock the notes only (corrections after the meeting keep the ticks)."""
         for view in self.prompts.values():

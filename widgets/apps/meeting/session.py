@@ -198,7 +198,8 @@ class MeetingSession(SavedMeeting):
         set_page_scope()
 
     def _lock_stale(self) -> None:
-        self.sections.set_disabled(True)
+        # Notes stay open: the keystrokes typed as the other tab wrote are not dropped.
+        self.sections.set_marks_disabled(True)
         self.refresh()
 
     # -- drafts -------------------------------------------------------------------------

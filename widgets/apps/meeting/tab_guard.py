@@ -3,8 +3,9 @@
 A coach may have the meeting open twice (the laptop and the room's screen, or a tab
 left open). Each tab's :class:`~widgets.store.drafts.DraftWriter` refuses a save once
 another tab has written, so the tabs never overwrite each other; this module is what
-the refused tab then shows and does: it locks its notes (they stay on screen), says
-why at the top of the page, and offers "Take over here", or, when the meeting was
+the refused tab then shows and does: it stops saving and locks its clock and ticks (its
+notes stay on screen and open to typing), says why at the top of the page, and offers
+"Take over here" (which keeps everything typed here), or, when the meeting was
 ended elsewhere, "Show the saved meeting". An ended meeting is never reopened as in
 progress: the draft it leaves behind is marked finished.
 """
@@ -76,7 +77,7 @@ class TabGuard(DraftClaim):
             yield
 
     def went_stale(self, problem: StaleDraft) -> None:
-        """Stop saving, lock the screen (its text stays visible) and say why on top."""
+        """Stop saving, lock the clock and ticks (notes stay open) and say why on top."""
         self.stale = problem
         ended = problem.current is not None and problem.current.finished
         text = str(problem)
