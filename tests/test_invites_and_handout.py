@@ -21,6 +21,7 @@ from widgets.apps.invites import (
     prep_invite,
 )
 from widgets.instrument.yaml_loading import load_instrument
+from widgets.store.registry import EngagementRegistry
 
 INSTRUMENT = load_instrument()
 START = datetime(2026, 10, 14, 14, 0, tzinfo=timezone.utc)
@@ -188,3 +189,32 @@ def test_prep_page_handout_screens_by_every_saved_prep(exports: Path) -> None:
     )
     page = later.downloads.make_handout()
     assert "The new team" in page and "reorganisation" not in page.lower()
+
+
+def test_invite_details_stay_with_the_engagement_after_submit_and_reload(exports: Path) -> None:
+    app = new_app(exports)
+    eid = create_engagement(app)
+    fill_required(app)
+    downloads = app.downloads
+    assert downloads.meeting_time.value == "" and "e.g." in downloads.meeting_time.placeholder
+    assert downloads.make_meeting_invite() is False
+    assert "write the start time first, e.g. 14:00" in downloads.meeting_link.value
+    downloads.meeting_time.value = "14:30"
+    downloads.meeting_attendees.value = "sam@example.org"
+    downloads.prep_date.value = date(2026, 10, 7)
+    downloads.prep_minutes.value = 45
+    assert app.submit() is True
+
+    reopened = new_app(exports, engagement=eid)
+    kept = reopened.downloads
+    assert kept.meeting_time.value == "14:30"
+    assert kept.meeting_attendees.value == "sam@example.org"
+    assert kept.prep_date.value == date(2026, 10, 7) and kept.prep_minutes.value == 45
+    assert kept.make_meeting_invite() is True
+    # Another engagement starts blank, not with the last one's details.
+    other = EngagementRegistry(exports).create(
+        first_name="Noor", coach="Coach Kim", program="P", cohort="A", start_date=date(2026, 9, 1)
+    )
+    reopened.picker.refresh()
+    reopened.picker.dropdown.value = other.engagement_id
+    assert kept.meeting_time.value == "" and kept.prep_date.value is None

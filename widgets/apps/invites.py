@@ -52,6 +52,8 @@ class InviteError(InputError, ValueError):
 
 def parse_time(text: str) -> time:
     """``9:30``, ``09:30``, ``9.30`` or ``9h30`` as a time of day; anything else refused."""
+    if not text.strip():
+        raise InviteError("write the start time first, e.g. 14:00")
     found = _TIME.match(text)
     if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
         raise InviteError(f"time {text.strip()!r} is not a time of day: write it as 09:30")

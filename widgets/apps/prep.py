@@ -91,6 +91,7 @@ class PrepApp:
                 else []
             ),
         )
+        self.downloads.on_change(self._keep_invites)
         self.picker = EngagementPicker(self.registry, choose=True, create=False)
         self.meeting_toggle = meeting_number_toggle("Preparing for", "prep")
         self.status = w.HTML()
@@ -158,6 +159,29 @@ class PrepApp:
     def _draft_key(self) -> str:
         return f"prep-{self.meeting_number}"
 
+    def _invites_key(self) -> str:
+        return f"invites-{self.meeting_number}"
+
+    def _restore_invites(self) -> None:
+        """The invite details typed for this engagement and meeting, even after Submit."""
+        assert self.engagement is not None
+        kept = self.drafts.load(self.engagement.engagement_id, self._invites_key())
+        self._loading = True
+        try:
+            self.downloads.show_settings(kept[1] if kept else {})
+        finally:
+            self._loading = False
+
+    def _keep_invites(self) -> None:
+        if self._loading or self.engagement is None:
+            return
+        try:
+            self.drafts.save(
+                self.engagement.engagement_id, self._invites_key(), self.downloads.settings()
+            )
+        except OSError as exc:
+            self._set_status(f"Could not keep the invite details ({exc}).", "error")
+
     def open(self, engagement: Engagement | None, meeting_number: int = 1) -> None:
         """Show the forms for an engagement, filled with its draft or saved answers."""
         self.engagement = engagement
@@ -198,6 +222,7 @@ class PrepApp:
             self.downloads.meeting_box,
         )
         self.downloads.reset()
+        self._restore_invites()
         self._restore()
         for view in self.views.values():
             view.on_change(self._autosave)

@@ -90,7 +90,7 @@ class PrepDownloads:
 
         self.prep_date = w.DatePicker(description="Prep session on")
         self.prep_date.add_class("kit-invite-prep-date")
-        self.prep_time = _text("at", "prep-time", "09:30")
+        self.prep_time = _text("at", "prep-time", "e.g. 09:30")
         self.prep_minutes = w.BoundedIntText(
             value=PREP_MINUTES, min=1, max=240, description="minutes"
         )
@@ -110,7 +110,7 @@ class PrepDownloads:
         )
         self.prep_session_box.add_class("kit-invite-prep")
 
-        self.meeting_time = _text("Meeting starts at", "meeting-time", "14:00")
+        self.meeting_time = _text("Meeting starts at", "meeting-time", "e.g. 14:00")
         self.meeting_attendees = _text(
             "Attendees (optional)", "meeting-attendees", "names or e-mails"
         )
@@ -138,9 +138,48 @@ class PrepDownloads:
         self.meeting_box.add_class("kit-prep-downloads")
 
     def reset(self) -> None:
-        """Forget links made for the engagement shown before."""
+        """Forget the links and invite details of the engagement shown before."""
         for link in (self.prep_link, self.meeting_link, self.handout_link):
             link.value = ""
+        self.show_settings({})
+
+    def _inputs(self) -> dict[str, w.ValueWidget]:
+        return {
+            "prep_date": self.prep_date,
+            "prep_time": self.prep_time,
+            "prep_minutes": self.prep_minutes,
+            "prep_attendees": self.prep_attendees,
+            "meeting_time": self.meeting_time,
+            "meeting_attendees": self.meeting_attendees,
+        }
+
+    def settings(self) -> dict[str, str]:
+        """The invite details typed so far, as text (kept with the engagement's drafts)."""
+        out = {}
+        for name, widget in self._inputs().items():
+            value = widget.value
+            out[name] = value.isoformat() if isinstance(value, date) else str(value or "")
+        return out
+
+    def show_settings(self, settings: Mapping[str, str]) -> None:
+        """Put back details kept earlier (blank where none; a damaged value is dropped)."""
+        for name, widget in self._inputs().items():
+            text = str(settings.get(name, ""))
+            if name == "prep_date":
+                try:
+                    widget.value = date.fromisoformat(text) if text else None
+                except ValueError:
+                    widget.value = None
+            elif name == "prep_minutes":
+                fits = text.isdigit() and 1 <= int(text) <= 240
+                widget.value = int(text) if fits else PREP_MINUTES
+            else:
+                widget.value = text
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` whenever an invite detail changes."""
+        for widget in self._inputs().values():
+            widget.observe(lambda _change: callback(), names="value")
 
     def make_prep_invite(self) -> bool:
         def build() -> bytes:
