@@ -115,16 +115,24 @@ def test_a_killed_kernel_is_said_within_five_seconds_and_typing_is_offered_back(
     lost = page.locator(".kit-connection-lost")
     expect(lost).to_be_hidden()
 
+    notes.scroll_into_view_if_needed()
     os.kill(page_kernel_pid(page, voila_server), signal.SIGKILL)
     expect(lost).to_be_visible(timeout=5_000)
     expect(lost).to_contain_text("connection to the kit was lost")
     expect(lost).to_contain_text("Reload the page")
+    expect(lost).not_to_contain_text("kernel")
+    # Said where the coach is looking: inside the window, wherever the page is scrolled.
+    box = lost.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and viewport is not None
+    assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"]
     notes.fill("Saved before the kill, and typed after it")
 
     page.reload()
     expect(notes).to_have_value("Saved before the kill", timeout=60_000)
     offer = page.locator(".kit-restore-offer")
     expect(offer).to_be_visible(timeout=10_000)
+    expect(offer).to_contain_text("1 note typed on this page before it was reloaded was not")
     offer.locator(".kit-action-restore-typed").click()
     expect(notes).to_have_value("Saved before the kill, and typed after it")
     expect(offer).to_be_hidden()

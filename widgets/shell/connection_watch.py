@@ -52,10 +52,10 @@ function render({ model, el }) {
   notice.className = "kit-connection-lost kit-notice kit-notice-error";
   notice.setAttribute("role", "alert");
   notice.hidden = true;
-  notice.innerHTML = "<b>The connection to the kit was lost.</b> The page stopped " +
-    "talking to its kernel (it was stopped or restarted, or the network dropped), so " +
-    "nothing more is being saved. What you type now is kept in this browser. " +
-    "Reload the page to reconnect; it will offer back what you typed. ";
+  notice.innerHTML = "<b>The connection to the kit was lost.</b> Nothing more is " +
+    "being saved (the kit stopped or restarted, or the network dropped). What you type " +
+    "now is kept in this browser. Reload the page to reconnect; it will offer back " +
+    "what you typed. ";
   const reload = document.createElement("button");
   reload.className = "jupyter-button kit-action-reload";
   reload.textContent = "Reload the page";
@@ -112,8 +112,9 @@ function render({ model, el }) {
       }
     }
     offer.hidden = offered.length === 0;
-    offerText.textContent = `${offered.length} note(s) typed on this page earlier were ` +
-      "not saved (the connection had dropped). ";
+    const one = offered.length === 1;
+    offerText.textContent = `${one ? "1 note" : `${offered.length} notes`} typed on this ` +
+      `page before it was reloaded ${one ? "was" : "were"} not saved in time. `;
   }
 
   restore.addEventListener("click", () => {
