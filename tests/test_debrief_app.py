@@ -140,7 +140,7 @@ def test_missing_required_answers_are_marked_and_nothing_is_saved(
     feeling = app.view.fields["feeling"]
     assert "required" in feeling.message.value
     assert feeling.message.layout.display != "none"
-    assert "3 answer(s) need attention" in app.submit_message.value
+    assert "3 answers need attention" in app.submit_message.value
     assert app.view.fields["stood_out_coach"].value() == "Typed and must stay"
     assert app.summary is None
     feeling.set_value("2")

@@ -90,6 +90,19 @@ def test_create_refuses_missing_fields_and_adds_nothing(exports: Path):
     assert shown_ids(app) == []
 
 
+def test_create_refuses_a_start_date_that_is_surely_mistyped(exports: Path):
+    app = HomeApp(root=exports)
+    app.picker.inputs["first_name"].value = "Amira"
+    app.picker.inputs["start_date"].value = date(1900, 1, 1)
+    app.picker.create_button.click()
+    assert "01 Jan 1900 looks mistyped" in app.picker.message.value
+    assert shown_ids(app) == []
+    assert app.picker.inputs["first_name"].value == "Amira"  # nothing typed is lost
+    app.picker.inputs["start_date"].value = date.today()
+    app.picker.create_button.click()
+    assert len(shown_ids(app)) == 1
+
+
 def test_each_step_links_to_its_page_for_that_engagement(exports: Path):
     eid = EngagementRegistry(exports).create(first_name="Noor", start_date=date(2026, 9, 1))
     eid_text = eid.engagement_id

@@ -159,6 +159,17 @@ def test_timing_check_says_plainly_where_the_meeting_falls(exports: Path, meetin
     assert expected in app.timing.value
 
 
+def test_a_meeting_years_after_the_start_is_a_mistyped_year_and_is_not_saved(exports: Path):
+    app = new_app(exports)
+    create_engagement(app)
+    fill_required(app)
+    app.views["checklist"].fields["meeting_date"].set_value("2099-10-14")
+    assert "is 73 years after the engagement started" in app.timing.value
+    assert "Check the year" in app.timing.value and "Hold it soon" not in app.timing.value
+    assert app.submit() is False
+    assert "Check the year" in app.views["checklist"].fields["meeting_date"].message.value
+
+
 def test_program_window_from_program_yaml(exports: Path):
     (exports / "program.yaml").write_text(
         "recommended_window:\n  first_month: 2\n  last_month: 4\n", encoding="utf-8"

@@ -266,7 +266,7 @@ def test_built_from_the_store_for_one_engagement_and_meeting(exports: Path):
     markdown = view.markdown()
     assert "Know how I am seen" in markdown and "Old outcome" not in markdown
     assert "Mentoring" in markdown and "merger" not in markdown.casefold()
-    assert "1 line(s) were held back" in view.notes.value
+    assert "1 line was held back" in view.notes.value
     assert (exports / "private" / "summaries" / f"summary-{eid}.md").exists()
 
 

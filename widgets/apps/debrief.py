@@ -36,7 +36,7 @@ from widgets.shell.form_writer import FormWriter, not_saved_text, saved_text
 from widgets.shell.page import app_page_of
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
 from widgets.shell.ticker import Ticker
-from widgets.shell.ui_text import status_html
+from widgets.shell.ui_text import counted, status_html
 from widgets.store.drafts import DraftStore
 from widgets.store.records import Answer, Submission
 from widgets.store.registry import Engagement, EngagementRegistry
@@ -90,7 +90,7 @@ class DebriefApp:
         )
 
         self.picker = EngagementPicker(self.registry, choose=True, create=False)
-        self.meeting_toggle = meeting_number_toggle("Debrief of the", "debrief")
+        self.meeting_toggle = meeting_number_toggle("Debrief of", "debrief")
         self.clock_html = w.HTML()
         self.clock_html.add_class("kit-debrief-clock")
         self.start_button = w.Button(description="Start the 15 minutes", icon="play")
@@ -280,7 +280,7 @@ class DebriefApp:
             self.focus.show("." + hook_class(FORM, next(iter(problems))))
             labels = [self.view.fields[item_id].label for item_id in problems]
             self.submit_message.value = status_html(
-                f"Not saved yet: {len(labels)} answer(s) need attention (marked in red): "
+                f"Not saved yet: {counted(len(labels), 'answer')} need attention (marked in red): "
                 + "; ".join(labels),
                 "error",
             )

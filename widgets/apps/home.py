@@ -79,6 +79,7 @@ def _timing_cell(status: EngagementStatus) -> str:
         "early": f"month {check.month}, earlier than the window",
         "late": f"month {check.month}, later than the window",
         "before_start": "before the engagement start: check the date",
+        "implausible": "years after the engagement start: check the year",
     }[check.status]
     return (
         f"<td class='kit-home-timing kit-timing-{check.status}' "

@@ -39,7 +39,7 @@ from widgets.shell.focus import PageFocus
 from widgets.shell.form_writer import FormWriter, not_saved_text, saved_text
 from widgets.shell.page import app_page_of
 from widgets.shell.picker import EngagementPicker, meeting_number_toggle, open_from_link
-from widgets.shell.ui_text import status_html
+from widgets.shell.ui_text import counted, status_html
 from widgets.store.drafts import DraftStore
 from widgets.store.records import Submission
 from widgets.store.registry import Engagement, EngagementRegistry
@@ -296,9 +296,11 @@ class PrepApp:
         if check is None:
             self.timing.value = ""
             return
-        kind = {"in_window": "kit-notice-ok", "before_start": "kit-notice-error"}.get(
-            check.status, ""
-        )
+        kind = {
+            "in_window": "kit-notice-ok",
+            "before_start": "kit-notice-error",
+            "implausible": "kit-notice-error",
+        }.get(check.status, "")
         self.timing.value = (
             f"<div class='kit-notice {kind} kit-timing-{check.status}'>"
             f"{html.escape(check.message)}</div>"
@@ -326,7 +328,8 @@ class PrepApp:
                 f"; and {len(labels) - 4} more" if len(labels) > 4 else ""
             )
             self.submit_message.value = status_html(
-                f"Not saved yet: {len(labels)} answer(s) need attention (marked in red): {shown}",
+                f"Not saved yet: {counted(len(labels), 'answer')} need attention (marked in red): "
+                f"{shown}",
                 "error",
             )
             return False

@@ -25,6 +25,7 @@ from widgets.errors import SettingsError
 
 __all__ = [
     "DEFAULT_WINDOW",
+    "PLAUSIBLE_MONTHS",
     "RecommendedWindow",
     "TimingCheck",
     "engagement_month",
@@ -84,7 +85,8 @@ DEFAULT_TOLERANCE = OverrunTolerance()
 @dataclass(frozen=True)
 class TimingCheck:
     """The verdict shown beside the meeting date: status is one of
-    ``before_start``, ``early``, ``in_window``, ``late``."""
+    ``before_start``, ``early``, ``in_window``, ``late``, ``implausible`` (years after
+    the start: surely a mistyped year)."""
 
     status: str
     month: int | None
@@ -92,7 +94,12 @@ class TimingCheck:
 
     @property
     def blocks_saving(self) -> bool:
-        return self.status == "before_start"
+        return self.status in ("before_start", "implausible")
+
+
+# A meeting planned more than this many months into an engagement is a mistyped date:
+# engagements run months, not years.
+PLAUSIBLE_MONTHS = 36
 
 
 def engagement_month(start: date, when: date) -> int:
@@ -113,6 +120,13 @@ def check_timing(
             f"({start:%d %b %Y}). Check the date.",
         )
     month = engagement_month(start, meeting_date)
+    if month > PLAUSIBLE_MONTHS:
+        return TimingCheck(
+            "implausible",
+            month,
+            f"The meeting date {meeting_date:%d %b %Y} is {(month - 1) // 12} years after the "
+            f"engagement started ({start:%d %b %Y}). Check the year.",
+        )
     where = f"This meeting falls in month {month} of the engagement"
     if month < window.first_month:
         earliest = start + relativedelta(months=window.first_month - 1)

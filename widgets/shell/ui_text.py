@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["status_html"]
+__all__ = ["counted", "status_html"]
+
+
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """``1 answer``, ``3 answers``: a count in words, never "answer(s)" on a shared screen."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
 
 
 def status_html(text: str, kind: str = "") -> str:

@@ -8,7 +8,7 @@ only: a correction is a newer line for the same id, and the newest line wins.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from widgets.clock import Clock, stamp, utc_now
@@ -50,7 +50,7 @@ class RegistryError(InputError, ValueError):
 
     def __init__(self, problems: dict[str, str]):
         self.problems = problems
-        super().__init__("; ".join(f"{_LABELS[k]}: {v}" for k, v in problems.items()))
+        super().__init__(" ".join(f"{_LABELS[k]}: {v}" for k, v in problems.items()))
 
 
 class UnknownEngagement(InputError, LookupError):
@@ -101,6 +101,7 @@ class EngagementRegistry:
             "cohort": cohort.strip(),
         }
         problems: dict[str, str] = {}
+        now = self.clock()
         if not fields["first_name"]:
             problems["first_name"] = "required."
         for key, text in fields.items():
@@ -110,13 +111,21 @@ class EngagementRegistry:
                 problems[key] = "use plain text on one line."
         if start_date is None:
             problems["start_date"] = "required, so the kit can check the meeting's timing."
+        else:
+            today = now.date()
+            earliest, latest = date(today.year - 10, 1, 1), today + timedelta(days=366)
+            if not earliest <= start_date <= latest:
+                problems["start_date"] = (
+                    f"{start_date:%d %b %Y} looks mistyped: give the day the coaching started "
+                    f"(between {earliest:%Y} and {latest:%b %Y})."
+                )
         if problems:
             raise RegistryError(problems)
         assert start_date is not None
         engagement = Engagement(
             engagement_id=new_engagement_id(),
             start_date=start_date,
-            created_at=stamp(self.clock(), timespec="seconds"),
+            created_at=stamp(now, timespec="seconds"),
             **fields,
         )
         row = asdict(engagement)

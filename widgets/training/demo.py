@@ -87,13 +87,17 @@ def write_engagement(
     *,
     instrument: Instrument,
     only: Collection[tuple[str, int]] | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> tuple[Engagement, int, int]:
     """Register one made-up engagement and save its forms, each stamped at its own time.
 
     ``only`` keeps just the listed (form, meeting_number) saves, so a training sample
-    can stop at any stage. Returns the engagement, the saves and the rows written.
+    can stop at any stage; ``clock`` is when it is registered (samples dated around the
+    day they are loaded pass theirs). Returns the engagement, the saves and the rows
+    written.
     """
-    engagement = EngagementRegistry(root).create(
+    registry = EngagementRegistry(root, clock=clock) if clock else EngagementRegistry(root)
+    engagement = registry.create(
         first_name=demo.first_name,
         coach=demo.coach,
         program=demo.program,

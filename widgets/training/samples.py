@@ -176,7 +176,7 @@ def load_samples(
         )
         demo = moved_by(demo, days)
         engagement, _saves, _rows = write_engagement(
-            demo, root, instrument=instrument, only=set(forms)
+            demo, root, instrument=instrument, only=set(forms), clock=clock
         )
         if stage == "meeting_live":
             start_live_meeting(

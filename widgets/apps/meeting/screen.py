@@ -18,6 +18,7 @@ from widgets.shell.chrome import page_header
 from widgets.shell.context import AppContext
 from widgets.shell.focus import PageFocus
 from widgets.shell.picker import meeting_number_toggle
+from widgets.shell.ui_text import counted
 
 __all__ = ["TICK_MILLISECONDS", "MeetingScreen"]
 
@@ -63,7 +64,7 @@ class MeetingScreen:
             300: _button("+5 min", "extend-5"),
         }
         for seconds, button in self.extend_buttons.items():
-            button.tooltip = f"Give the part running now {seconds // 60} more minute(s)"
+            button.tooltip = f"Give the part running now {counted(seconds // 60, 'more minute')}"
             button.add_class("kit-extend")
         self.end_button = _button("End meeting", "end", "warning")
         self.confirm_end_button = _button("Yes, end the meeting", "confirm-end", "danger")

@@ -34,6 +34,7 @@ from widgets.instrument.instrument import Instrument
 from widgets.instrument.rules import MEETING_FORM, fill_name
 from widgets.shell.connection_watch import set_page_scope
 from widgets.shell.context import AppContext
+from widgets.shell.ui_text import counted
 from widgets.store.drafts import DraftStore, StaleDraft
 from widgets.store.records import Submission
 from widgets.store.registry import Engagement
@@ -289,7 +290,7 @@ class MeetingSession(SavedMeeting):
                     problems[pid] = view.field.label
             if problems:
                 self.screen.say_action(
-                    f"Not ended yet: {len(problems)} note(s) cannot be saved as they are "
+                    f"Not ended yet: {counted(len(problems), 'note')} cannot be saved as they are "
                     "(marked in red). Fix them, then press End again; the clock keeps running.",
                     "error",
                 )

@@ -19,6 +19,7 @@ from widgets.apps.summary.documents import data_link, keep_copies, render_html, 
 from widgets.apps.summary.lines import SummaryLine, load_sources, summary_lines
 from widgets.instrument.instrument import Instrument
 from widgets.paths import private_dir
+from widgets.shell.ui_text import counted
 from widgets.store.drafts import DraftStore
 from widgets.store.responses import ResponseStore
 
@@ -81,8 +82,8 @@ class SummaryView:
             notes.append("Nothing shareable was saved yet for this meeting.")
         if withheld:
             notes.append(
-                f"{withheld} line(s) were held back because they mention a topic the coachee "
-                "set as off limits."
+                f"{counted(withheld, 'line')} {'was' if withheld == 1 else 'were'} held back "
+                "as touching a topic the coachee set as off limits."
             )
         self.notes = w.HTML(
             "".join(f"<p class='kit-summary-note'>{html.escape(n)}</p>" for n in notes)
@@ -170,7 +171,7 @@ class SummaryView:
         )
         self.downloads.value = (
             f"<div class='kit-summary-links'>{md_link} {html_link}</div>"
-            f"<p class='kit-summary-note'>{count} of {len(self.lines)} line(s) included. "
+            f"<p class='kit-summary-note'>{count} of {counted(len(self.lines), 'line')} included. "
             f"{html.escape(saved)}</p>{problem}"
         )
 
