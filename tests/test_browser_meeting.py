@@ -349,6 +349,7 @@ def test_end_asks_first_a_part_can_be_extended_and_the_end_leads_to_the_debrief(
     expect(confirm).to_be_hidden()
     expect(page.locator("a.kit-action-debrief")).to_have_count(0)
     expect(page.locator(".kit-action-end")).to_be_enabled()
+    expect(page.locator(".kit-action-end button, button.kit-action-end").first).to_be_focused()
     assert meeting_rows(voila_server, eid, 1) == {}
 
     page.locator(".kit-action-next").click()
@@ -359,6 +360,7 @@ def test_end_asks_first_a_part_can_be_extended_and_the_end_leads_to_the_debrief(
     debrief = page.locator("a.kit-action-debrief")
     expect(debrief).to_be_visible()
     assert in_viewport(page, "a.kit-action-debrief")  # the next step, first on screen
+    expect(debrief).to_be_focused()  # and the keyboard on it, not back at the top
     clock = page.locator(".kit-meeting-clock")
     expect(clock).to_contain_text("Finished")
     expect(clock).not_to_contain_text("left")

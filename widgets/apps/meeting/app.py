@@ -184,10 +184,16 @@ class MeetingApp(MeetingScreen):
         MeetingScreen.ask_to_end(self, asking)
 
     def confirm_end(self) -> bool:
-        return self.end()
+        """End, then put the keyboard on the next step (the debrief link), not the page."""
+        ended = self.end()
+        if ended:
+            self.focus.show("a.kit-action-debrief")
+        return ended
 
     def keep_going(self) -> None:
+        """Back to the meeting, the keyboard on End where it was."""
         self.ask_to_end(False)
+        self.focus.show(".kit-action-end")
 
     def begin_corrections(self) -> None:
         """Let the coach fix notes after the meeting; times and ticks stay as recorded."""
