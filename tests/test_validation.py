@@ -15,6 +15,7 @@ import pytest
 
 from tests.test_loader import T0, engagement, save
 from widgets.analysis import metrics
+from widgets.analysis.charts import chart_debrief_rates
 from widgets.analysis.export.program import export_program
 from widgets.analysis.long_table import load_responses
 from widgets.analysis.validation import (
@@ -86,6 +87,11 @@ def test_metrics_never_count_a_value_outside_the_codebook(folder: Path) -> None:
     rates = metrics.debrief_rates(sessions).iloc[0]
     assert rates["mean_feeling"] == pytest.approx(valid_feeling.mean())
     assert rates["go_deeper_rate"] == pytest.approx((valid_go == "yes").mean())
+    # The rate's base is shown beside it: the debriefs that answered, not all of them.
+    assert rates["go_deeper_answered"] == len(valid_go) < rates["debriefs"]
+    chart = chart_debrief_rates(metrics.debrief_rates(sessions), 1)
+    texts = [t.get_text() for t in chart.axes[0].get_yticklabels()]
+    assert any(f"(of {len(valid_go)} answering)" in text for text in texts)
     assert sessions["feeling"].dtype == "Int64"  # 3.5 did not turn the column into floats
     distribution = metrics.feeling_distribution(sessions)
     assert distribution["debriefs"].sum() == len(valid_feeling)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from widgets.apps.timing import DEFAULT_WINDOW, RecommendedWindow
 from widgets.instrument.instrument import Instrument
+from widgets.shell.ui_text import counted
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -151,7 +152,7 @@ def chart_meetings_by_month(
     rows = table[table["meeting_number"] == meeting_number]
     n = int(rows["meetings"].sum())
     fig, ax = _figure(
-        f"When meeting {meeting_number} is held in the engagement (n = {n} meetings)",
+        f"When meeting {meeting_number} is held in the engagement (n = {counted(n, 'meeting')})",
         "Engagement month",
         "Share of held meetings (%)",
     )
@@ -175,7 +176,8 @@ def chart_section_timing(
     rows = table[table["meeting_number"] == meeting_number]
     n = int(rows["meetings"].max()) if len(rows) else 0
     fig, ax = _figure(
-        f"Time per agenda part, meeting {meeting_number}: actual against budget (n = {n} meetings)",
+        f"Time per agenda part, meeting {meeting_number}: actual against budget "
+        f"(n = {counted(n, 'meeting')})",
         "Agenda part (share of meetings over budget beyond the tolerance)",
         "Minutes",
     )
@@ -205,8 +207,8 @@ def chart_goal_alignment(table: pd.DataFrame, meeting_number: int = 1) -> Figure
         return fig
     row = rows.iloc[0]
     names = [
-        f"Agreed in prep\n(n = {int(row['preps'])} preps)",
-        f"Held in the meeting\n(n = {int(row['meetings'])} meetings)",
+        f"Agreed in prep\n(n = {counted(int(row['preps']), 'prep')})",
+        f"Held in the meeting\n(n = {counted(int(row['meetings']), 'meeting')})",
     ]
     shares = [row["agreed_rate"] * 100, row["held_rate"] * 100]
     _share_bars(ax, names, [row["agreed"], row["goals_held"]], shares)
@@ -215,7 +217,9 @@ def chart_goal_alignment(table: pd.DataFrame, meeting_number: int = 1) -> Figure
 
 def _preps_by_label(table: pd.DataFrame, title: str, axis: str, n: int) -> Figure:
     """Horizontal bars of the share of preps per choice, labelled from the codebook."""
-    fig, ax = _figure(f"{title} (n = {n} preps)", "Share of preps (%)", axis, rows=len(table))
+    fig, ax = _figure(
+        f"{title} (n = {counted(n, 'prep')})", "Share of preps (%)", axis, rows=len(table)
+    )
     if table.empty or n == 0:
         _no_data(ax)
         return fig
@@ -242,7 +246,7 @@ def chart_feeling(
     rows = table[table["meeting_number"] == meeting_number]
     n = int(rows["debriefs"].sum())
     fig, ax = _figure(
-        f"How coachees feel after meeting {meeting_number} (n = {n} debriefs)",
+        f"How coachees feel after meeting {meeting_number} (n = {counted(n, 'debrief')})",
         "Feeling",
         "Share of debriefs (%)",
     )
@@ -266,7 +270,7 @@ def chart_debrief_rates(
     rows = table[table["meeting_number"] == meeting_number]
     n = int(rows["debriefs"].sum())
     fig, ax = _figure(
-        f"After meeting {meeting_number}: answered yes (n = {n} debriefs)",
+        f"After meeting {meeting_number}: answered yes (n = {counted(n, 'debrief')})",
         "Share of debriefs answering yes (%)",
         "Question",
         rows=2,
@@ -277,7 +281,16 @@ def chart_debrief_rates(
     labels = labels or {}
     row = rows.iloc[0]
     items = [("priorities_change", "priorities_change"), ("go_deeper", "go_deeper")]
-    names = [_wrap(labels.get(item, item), 44) for item, _ in items]
+    names = [
+        _wrap(labels.get(item, item), 44)
+        # A rate's base is who answered; said when some debriefs did not.
+        + (
+            f"\n(of {int(row[f'{column}_answered'])} answering)"
+            if int(row[f"{column}_answered"]) != int(row["debriefs"])
+            else ""
+        )
+        for item, column in items
+    ]
     counts = [row[f"{column}_yes"] for _, column in items]
     shares = [row[f"{column}_rate"] * 100 for _, column in items]
     _share_bars(ax, names, counts, shares, horizontal=True)
@@ -291,7 +304,7 @@ def chart_checkpoints(
     rows = table[table["meeting_number"] == meeting_number].iloc[::-1]
     n = int(rows["meetings"].max()) if len(rows) else 0
     fig, ax = _figure(
-        f"Checkpoints ticked, meeting {meeting_number} (n = {n} meetings)",
+        f"Checkpoints ticked, meeting {meeting_number} (n = {counted(n, 'meeting')})",
         "Share of meetings (%)",
         "Checkpoint",
         rows=len(rows),

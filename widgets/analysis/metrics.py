@@ -175,10 +175,12 @@ def feeling_distribution(
 def debrief_rates(sessions: pd.DataFrame, *, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Mean feeling, go-deeper rate and priority-change rate, per meeting number.
 
-    Rates count "yes" among the debriefs that answered; "not sure" is its own column.
-    Columns: meeting_number, debriefs, mean_feeling, go_deeper_yes, go_deeper_not_sure,
+    Rates count "yes" among the debriefs that answered (``*_answered``, the rate's
+    base: a value left out as not fitting the codebook is not an answer, so it can be
+    fewer than ``debriefs``); "not sure" is its own column. Columns: meeting_number,
+    debriefs, mean_feeling, go_deeper_yes, go_deeper_not_sure, go_deeper_answered,
     go_deeper_rate, priorities_change_yes, priorities_change_not_sure,
-    priorities_change_rate.
+    priorities_change_answered, priorities_change_rate.
     """
     if by is not None:
         return per_group(debrief_rates, sessions, by)
@@ -194,6 +196,7 @@ def debrief_rates(sessions: pd.DataFrame, *, by: str | Sequence[str] | None = No
             answers = group[item].dropna().astype(str)
             row[f"{item}_yes"] = int((answers == "yes").sum())
             row[f"{item}_not_sure"] = int((answers == "not_sure").sum())
+            row[f"{item}_answered"] = len(answers)
             row[f"{item}_rate"] = _rate((answers == "yes").sum(), len(answers))
         rows.append(row)
     columns = [
@@ -202,9 +205,11 @@ def debrief_rates(sessions: pd.DataFrame, *, by: str | Sequence[str] | None = No
         "mean_feeling",
         "go_deeper_yes",
         "go_deeper_not_sure",
+        "go_deeper_answered",
         "go_deeper_rate",
         "priorities_change_yes",
         "priorities_change_not_sure",
+        "priorities_change_answered",
         "priorities_change_rate",
     ]
     return pd.DataFrame(rows, columns=columns)
