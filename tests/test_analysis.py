@@ -194,12 +194,16 @@ def test_goal_alignment_uptake(sessions: pd.DataFrame) -> None:
 def test_most_common_asks(sessions: pd.DataFrame) -> None:
     table = metrics.common_asks(sessions)
     # Four preps: A1 priorities+feedback, B1 (corrected) support+feedback, C1 priorities,
-    # A2 support.
-    assert records(table, ["ask", "preps", "share"]) == [
-        ("feedback", 2, 0.5),
-        ("priorities", 2, 0.5),
-        ("support", 2, 0.5),
-        ("strengths_opportunities", 0, 0.0),
+    # A2 support. Each meeting counts its own preps, as every other table does.
+    assert records(table, ["meeting_number", "ask", "preps", "share"]) == [
+        (1, "feedback", 2, 2 / 3),
+        (1, "priorities", 2, 2 / 3),
+        (1, "support", 1, 1 / 3),
+        (1, "strengths_opportunities", 0, 0.0),
+        (2, "support", 1, 1.0),
+        (2, "feedback", 0, 0.0),
+        (2, "priorities", 0, 0.0),
+        (2, "strengths_opportunities", 0, 0.0),
     ]
     assert table.loc[0, "label"] == "Specific feedback"
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from widgets.analysis.filters import filter_sessions
 from widgets.analysis.long_table import load_responses
-from widgets.analysis.metrics import all_metrics, common_asks
+from widgets.analysis.metrics import all_metrics
 from widgets.analysis.report import STATIC_CLASS, MetricPage, metric_pages, static_report
 from widgets.analysis.validation import InvalidValuesWarning, validation_report
 from widgets.analysis.wide_table import wide_sessions
@@ -259,8 +259,6 @@ class AnalysisApp(w.VBox):
         tables = all_metrics(
             sessions, windows=self.windows, tolerance=self.tolerance, instrument=self.instrument
         )
-        of_meeting = sessions[sessions["meeting_number"] == meeting_number]
-        tables["common_asks"] = common_asks(of_meeting, self.instrument)
         return metric_pages(
             tables, meeting_number=meeting_number, instrument=self.instrument, windows=self.windows
         )

@@ -115,36 +115,39 @@ def common_asks(
     *,
     by: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Which asks of the manager coachees choose, most common first.
+    """Which asks of the manager coachees choose, per meeting number, most common first.
 
-    Share is of preps that answered the question (a prep may choose several). Columns:
-    ask, label, preps, share.
+    Share is of that meeting's preps that answered the question (a prep may choose
+    several), so meeting 1 and meeting 2 are never mixed, as in every other table. A
+    meeting with no prep answering has no rows. Columns: meeting_number, ask, label,
+    preps, share.
     """
     instrument = instrument or load_instrument()
     if by is not None:
         return per_group(lambda part: common_asks(part, instrument), sessions, by)
     labels = {c.value: c.label for c in instrument.form("prep").item("asks").options()}
-    answered = _form(sessions, "prep", ["asks"])["asks"].dropna()
-    answered = answered[answered.str.len() > 0]
-    # Each distinct answer ("a;b") is split once, weighted by how many preps gave it.
-    counts: Counter[str] = Counter()
-    for text, preps in answered.value_counts(sort=False).items():
-        for part in str(text).split(";"):
-            if part.strip():
-                counts[part.strip()] += int(preps)
-    rows = [
-        {
-            "ask": value,
-            "label": labels.get(value, value),
-            "preps": int(counts.get(value, 0)),
-            "share": _rate(counts.get(value, 0), len(answered)),
-        }
-        for value in [*labels, *sorted(set(counts) - set(labels))]
-    ]
-    table = pd.DataFrame(rows, columns=["ask", "label", "preps", "share"])
-    return table.sort_values(["preps", "ask"], ascending=[False, True], kind="stable").reset_index(
-        drop=True
-    )
+    preps = _form(sessions, "prep", ["asks"]).dropna(subset=["asks"])
+    preps = preps[preps["asks"].astype(str).str.len() > 0]
+    rows = []
+    for number, group in preps.groupby("meeting_number", observed=True, sort=True):
+        # Each distinct answer ("a;b") is split once, weighted by how many preps gave it.
+        counts: Counter[str] = Counter()
+        for text, given in group["asks"].value_counts(sort=False).items():
+            for part in str(text).split(";"):
+                if part.strip():
+                    counts[part.strip()] += int(given)
+        found: list[dict[str, Any]] = [
+            {
+                "meeting_number": int(number),
+                "ask": value,
+                "label": labels.get(value, value),
+                "preps": int(counts.get(value, 0)),
+                "share": _rate(counts.get(value, 0), len(group)),
+            }
+            for value in [*labels, *sorted(set(counts) - set(labels))]
+        ]
+        rows.extend(sorted(found, key=lambda row: (-row["preps"], row["ask"])))
+    return pd.DataFrame(rows, columns=["meeting_number", "ask", "label", "preps", "share"])
 
 
 def feeling_distribution(
