@@ -272,6 +272,7 @@ def test_on_a_laptop_the_bar_stays_in_view_while_notes_are_typed(
         ".kit-meeting-strengths_best textarea",
         ".kit-meeting-strengths_impact textarea",
     ):
+        expect(page.locator(selector)).to_be_visible()  # the part is drawn, then measured
         assert in_viewport(page, selector), selector
     label = page.locator(".kit-meeting-strengths_best label").first
     assert float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 20
