@@ -261,9 +261,23 @@ def test_on_a_laptop_the_bar_stays_in_view_while_notes_are_typed(
     eid = prepare(voila_server, "Odile")
     open_meeting(page, voila_server, f"?engagement={eid}&meeting=1")
     page.locator(".kit-action-start").click()
+    end, clock = page.locator(".kit-action-end"), page.locator(".kit-meeting-clock")
+    next_part = page.locator(".kit-action-next")
+    expect(end).to_be_enabled()
+    expect(page.locator(".kit-phase-running")).to_have_count(1)  # the running layout is on
+
+    def across() -> list[tuple[float, float]]:
+        """Where each sits across the bar (the page above it may grow as it runs)."""
+        boxes = [box.bounding_box() for box in (end, clock, next_part)]
+        return [(b["x"], b["width"]) for b in boxes if b is not None]
+
+    first_part = across()
     page.locator(".kit-action-next").click()
     bar = ".kit-presenter-bar"
     expect(page.locator(bar)).to_contain_text("Strengths")
+    # Back appearing does not shift the bar: every button stays where the pointer left it.
+    expect(page.locator(".kit-action-back")).to_be_enabled()
+    assert across() == first_part and len(first_part) == 3
     expect(page.locator(bar)).to_contain_text("left of 12:00")
     expect(page.locator(bar)).to_contain_text("Meeting left")
     # The bar and the part's first two questions, large, without scrolling.
