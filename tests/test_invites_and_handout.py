@@ -218,3 +218,9 @@ def test_invite_details_stay_with_the_engagement_after_submit_and_reload(exports
     reopened.picker.refresh()
     reopened.picker.dropdown.value = other.engagement_id
     assert kept.meeting_time.value == "" and kept.prep_date.value is None
+    kept.meeting_time.value = "09:15"
+    # Going back and forth finds each one's again: switching never blanks what was kept.
+    reopened.picker.dropdown.value = eid
+    assert kept.meeting_time.value == "14:30" and kept.prep_date.value == date(2026, 10, 7)
+    reopened.picker.dropdown.value = other.engagement_id
+    assert kept.meeting_time.value == "09:15"

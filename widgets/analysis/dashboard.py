@@ -46,6 +46,7 @@ from widgets.instrument.yaml_loading import load_instrument
 from widgets.shell.chrome import PRESENT_CLASS, page_header, page_nav
 from widgets.shell.context import AppContext, app_context
 from widgets.shell.style import stylesheet
+from widgets.shell.ui_text import counted
 
 __all__ = [
     "ANALYSIS_INTRO",
@@ -97,13 +98,12 @@ def left_out_html(left_out: pd.DataFrame, *, plain: bool = False) -> str:
     if left_out.empty:
         return ""
     count = len(left_out)
-    values = "value does" if count == 1 else "values do"
+    does, left = ("does", "is") if count == 1 else ("do", "are")
     if plain:
-        answers = "answer does" if count == 1 else "answers do"
         return (
-            f"<p class='kit-notice kit-notice-error kit-left-out' role='alert'>{count} "
-            f"{answers} not fit the questions' allowed values and "
-            f"{'is' if count == 1 else 'are'} left out of every chart and table.</p>"
+            f"<p class='kit-notice kit-notice-error kit-left-out' role='alert'>"
+            f"{counted(count, 'answer')} {does} not fit the questions' allowed values and "
+            f"{left} left out of every chart and table.</p>"
         )
     first = left_out.iloc[0]
     shown = left_out.head(5).assign(source=lambda t: t["source"].map(lambda s: Path(s).name))
@@ -112,9 +112,9 @@ def left_out_html(left_out: pd.DataFrame, *, plain: bool = False) -> str:
     )
     more = f"<p>… and {count - 5} more.</p>" if count > 5 else ""
     return (
-        f"<div class='kit-notice kit-notice-error kit-left-out' role='alert'><p>{count} loaded "
-        f"{values} not fit the codebook and {'is' if count == 1 else 'are'} left out of every "
-        f"chart and table (for example {html.escape(str(first['item_id']))} = "
+        f"<div class='kit-notice kit-notice-error kit-left-out' role='alert'><p>"
+        f"{counted(count, 'loaded value')} {does} not fit the codebook and {left} left out "
+        f"of every chart and table (for example {html.escape(str(first['item_id']))} = "
         f"{html.escape(repr(str(first['value'])))}: {html.escape(str(first['problem']))}). "
         "Correct them in their files and load again; "
         "<code>validation_report(load_responses(...))</code> lists every one.</p>"
@@ -143,8 +143,8 @@ def load_analysis_data(
         sessions = wide_sessions(long, instrument=instrument)
         if not where:
             where = ", ".join(str(s) for s in sources) if sources else "the kit's data folder"
-        engagements = _count(sessions["engagement_id"].nunique(), "engagement")
-        note = f"{_count(len(sessions), 'session')} of {engagements} loaded from {where}."
+        engagements = counted(sessions["engagement_id"].nunique(), "engagement")
+        note = f"{counted(len(sessions), 'session')} of {engagements} loaded from {where}."
         return AnalysisData(sessions, note, False, left_out)
     from widgets.training.demo import write_program
 
@@ -159,10 +159,6 @@ def load_analysis_data(
     return AnalysisData(sessions, note, True)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def selection_summary(sessions: pd.DataFrame, meeting_number: int) -> str:
     """What the filters keep, in words: engagements, sessions, and those of the meeting
     shown (the tabs count only that meeting's), with a way out when nothing is left."""
@@ -173,10 +169,10 @@ def selection_summary(sessions: pd.DataFrame, meeting_number: int) -> str:
         )
     of_meeting = sessions[sessions["meeting_number"] == meeting_number]
     return (
-        f"{_count(sessions['engagement_id'].nunique(), 'engagement')}, "
-        f"{_count(len(sessions), 'session')} selected; meeting {meeting_number}: "
-        f"{_count(of_meeting['engagement_id'].nunique(), 'engagement')}, "
-        f"{_count(len(of_meeting), 'session')}."
+        f"{counted(sessions['engagement_id'].nunique(), 'engagement')}, "
+        f"{counted(len(sessions), 'session')} selected; meeting {meeting_number}: "
+        f"{counted(of_meeting['engagement_id'].nunique(), 'engagement')}, "
+        f"{counted(len(of_meeting), 'session')}."
     )
 
 
@@ -280,8 +276,8 @@ class AnalysisApp(w.VBox):
         summary = self.data.note
         if len(sessions) != len(self.data.sessions):
             summary += (
-                f" Selected: {_count(sessions['engagement_id'].nunique(), 'engagement')}, "
-                f"{_count(len(sessions), 'session')}."
+                f" Selected: {counted(sessions['engagement_id'].nunique(), 'engagement')}, "
+                f"{counted(len(sessions), 'session')}."
             )
         return static_report(
             {n: self.pages(sessions, n) for n in numbers},

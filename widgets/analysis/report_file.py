@@ -42,6 +42,9 @@ def check_sources(sources: list[Path]) -> None:
     from widgets.analysis.sources import LoaderError
     from widgets.analysis.validation import InvalidValuesWarning
 
+    # A full load, which the notebook then repeats (through the parse cache where the
+    # folder allows one): only a load tells an empty folder or a folder with its own
+    # export, and a report is made rarely, so refusing early is worth the seconds.
     for source in sources:
         if not source.exists():
             raise ReportError(f"{source} does not exist: nothing to report from it.")

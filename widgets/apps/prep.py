@@ -163,11 +163,14 @@ class PrepApp:
         return f"invites-{self.meeting_number}"
 
     def _restore_invites(self) -> None:
-        """The invite details typed for this engagement and meeting, even after Submit."""
+        """The invite details typed for this engagement and meeting, even after Submit
+        (blank where none were: the last engagement's never carry over)."""
         assert self.engagement is not None
         kept = self.drafts.load(self.engagement.engagement_id, self._invites_key())
+        # Clearing the last engagement's details is not typing: nothing is kept from it.
         self._loading = True
         try:
+            self.downloads.reset()
             self.downloads.show_settings(kept[1] if kept else {})
         finally:
             self._loading = False
@@ -221,7 +224,6 @@ class PrepApp:
             self.views["prep"].widget,
             self.downloads.meeting_box,
         )
-        self.downloads.reset()
         self._restore_invites()
         self._restore()
         for view in self.views.values():

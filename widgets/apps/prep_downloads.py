@@ -138,10 +138,9 @@ class PrepDownloads:
         self.meeting_box.add_class("kit-prep-downloads")
 
     def reset(self) -> None:
-        """Forget the links and invite details of the engagement shown before."""
+        """Forget links made for the engagement shown before."""
         for link in (self.prep_link, self.meeting_link, self.handout_link):
             link.value = ""
-        self.show_settings({})
 
     def _inputs(self) -> dict[str, w.ValueWidget]:
         return {
