@@ -10,6 +10,7 @@ started: coaches' servers and kernels run in sessions of their own.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -86,6 +87,19 @@ class HubServer:
             return self.log_path.read_text(errors="replace")
         except OSError:
             return ""
+
+    def log_once(self, pattern: str, timeout: float = 60.0) -> str:
+        """The hub's log once ``pattern`` (a regex) shows in it, or as it is at ``timeout``.
+
+        Services write when they get round to it (the culler's first call comes a moment
+        after the hub is up), so a test reading the log at once would race them.
+        """
+        deadline = time.monotonic() + timeout
+        log = self.log()
+        while not re.search(pattern, log) and time.monotonic() < deadline:
+            time.sleep(0.25)
+            log = self.log()
+        return log
 
     def get(self, path: str, *, follow: bool = True) -> tuple[int, str, dict[str, str]]:
         """A request with no session: status, body and headers (redirects optional)."""
